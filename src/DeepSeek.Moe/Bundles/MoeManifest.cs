@@ -1,0 +1,44 @@
+namespace DeepSeek.Moe.Bundles;
+
+/// <summary>The manifest of a model bundle, stored as <c>moe.json</c> beside the ONNX files.</summary>
+public sealed record MoeManifest
+{
+    /// <summary>The manifest schema this code writes and reads.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>The file name of the manifest inside a bundle folder.</summary>
+    public const string FileName = "moe.json";
+
+    /// <summary>Gets the schema version. <value>Defaults to <see cref="CurrentSchemaVersion"/>.</value></summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Gets the model id callers name in requests (for example <c>demo</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the model version recorded in every result and audit record.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Gets the width of an input row.</summary>
+    public required int DModel { get; init; }
+
+    /// <summary>Gets the width of an output row.</summary>
+    public required int DOut { get; init; }
+
+    /// <summary>Gets the routing settings of the gate.</summary>
+    public required RoutingSettings Routing { get; init; }
+
+    /// <summary>Gets the gate (router) file.</summary>
+    public required GateManifest Gate { get; init; }
+
+    /// <summary>Gets the routed experts, in expert-index order.</summary>
+    public required IReadOnlyList<ExpertManifest> Experts { get; init; }
+
+    /// <summary>Gets the shared experts that run on every row. <value>Defaults to none.</value></summary>
+    public IReadOnlyList<ExpertManifest> SharedExperts { get; init; } = [];
+
+    /// <summary>Gets the weight precision (<c>fp32</c>, <c>fp16</c>, <c>int8</c>, <c>int4</c>). <value>Defaults to <c>fp32</c>.</value></summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>Gets where the weights came from (for example <c>demo seed 42</c> or <c>mixtral layer 3</c>).</summary>
+    public string? Source { get; init; }
+}

@@ -1,0 +1,79 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace DeepSeek.Moe.Experts;
+
+/// <summary>Creates ONNX Runtime sessions with the configured provider, threads and optimization level.</summary>
+public sealed class OnnxSessionFactory
+{
+    private readonly ExpertRuntimeOptions _options;
+
+    /// <summary>Initializes a factory.</summary>
+    /// <param name="options">The runtime options.</param>
+    public OnnxSessionFactory(ExpertRuntimeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!ExecutionProviders.All.Contains(options.ExecutionProvider))
+        {
+            throw new ArgumentException($"Unknown execution provider '{options.ExecutionProvider}'; expected one of {string.Join(", ", ExecutionProviders.All)}.", nameof(options));
+        }
+
+        _options = options;
+    }
+
+    /// <summary>Gets the provider sessions actually run on, once the first session is created.</summary>
+    public string? ActiveProvider { get; private set; }
+
+    /// <summary>Creates a session for a model file.</summary>
+    /// <param name="path">The ONNX file.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="ExecutionProviderUnavailableException">The provider cannot load and no fallback is configured.</exception>
+    public InferenceSession Create(string path)
+    {
+        using var options = NewOptions();
+        string provider = _options.ExecutionProvider;
+        if (provider != ExecutionProviders.Cpu && ActiveProvider != ExecutionProviders.Cpu)
+        {
+            try
+            {
+                if (provider == ExecutionProviders.TensorRt)
+                {
+                    options.AppendExecutionProvider_Tensorrt(_options.DeviceId);
+                }
+
+                options.AppendExecutionProvider_CUDA(_options.DeviceId);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                if (!_options.FallbackToCpu)
+                {
+                    throw new ExecutionProviderUnavailableException(provider, ex);
+                }
+
+                using var cpuOptions = NewOptions();
+                ActiveProvider = ExecutionProviders.Cpu;
+                return new InferenceSession(path, cpuOptions);
+            }
+        }
+
+        ActiveProvider ??= provider;
+        return new InferenceSession(path, options);
+    }
+
+    private SessionOptions NewOptions()
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = _options.GraphOptimization switch
+            {
+                "none" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+                _ => throw new ArgumentException($"Unknown graph optimization level '{_options.GraphOptimization}'; expected none, basic, extended or all."),
+            },
+            IntraOpNumThreads = _options.IntraOpThreads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        return options;
+    }
+}

@@ -1,0 +1,51 @@
+namespace DeepSeek.Moe.Routing;
+
+/// <summary>The routing of a batch: for each row the chosen experts in descending score order, their weights, and every expert's score.</summary>
+public sealed class RoutingResult
+{
+    internal RoutingResult(int rows, int topK, int experts, ulong seed, int[] indices, float[] weights, float[] scores)
+    {
+        Rows = rows;
+        TopK = topK;
+        ExpertCount = experts;
+        Seed = seed;
+        Indices = indices;
+        Weights = weights;
+        Scores = scores;
+    }
+
+    /// <summary>Gets the number of rows.</summary>
+    public int Rows { get; }
+
+    /// <summary>Gets the number of experts chosen per row.</summary>
+    public int TopK { get; }
+
+    /// <summary>Gets the number of routed experts.</summary>
+    public int ExpertCount { get; }
+
+    /// <summary>Gets the seed of the Gumbel noise (recorded even where the bundle uses no noise).</summary>
+    public ulong Seed { get; }
+
+    /// <summary>Gets the chosen expert indices, row-major <c>[rows, top_k]</c>.</summary>
+    public int[] Indices { get; }
+
+    /// <summary>Gets the combination weights, row-major <c>[rows, top_k]</c>.</summary>
+    public float[] Weights { get; }
+
+    /// <summary>Gets the scores of all experts (after noise and temperature, before the correction bias), row-major <c>[rows, experts]</c>.</summary>
+    public float[] Scores { get; }
+
+    /// <summary>Gets the chosen experts of one row.</summary>
+    /// <param name="row">The row.</param>
+    /// <returns>The expert indices, best first.</returns>
+    public ReadOnlySpan<int> ExpertsOf(int row) => Indices.AsSpan(row * TopK, TopK);
+
+    /// <summary>Gets the weights of one row's chosen experts.</summary>
+    /// <param name="row">The row.</param>
+    /// <returns>The weights, in the order of <see cref="ExpertsOf"/>.</returns>
+    public ReadOnlySpan<float> WeightsOf(int row) => Weights.AsSpan(row * TopK, TopK);
+
+    /// <summary>Counts the activations per expert and the balancedness of this batch.</summary>
+    /// <returns>The load statistics.</returns>
+    public LoadStatistics Load() => LoadStatistics.FromIndices(Indices, ExpertCount);
+}
