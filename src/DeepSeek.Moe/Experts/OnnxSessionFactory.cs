@@ -29,6 +29,21 @@ public sealed class OnnxSessionFactory
     /// <exception cref="ExecutionProviderUnavailableException">The provider cannot load and no fallback is configured.</exception>
     public InferenceSession Create(string path)
     {
+        return Create(options => new InferenceSession(path, options));
+    }
+
+    /// <summary>Creates a session for a model held in memory (a graph built on the fly).</summary>
+    /// <param name="model">The serialized ONNX model.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="ExecutionProviderUnavailableException">The provider cannot load and no fallback is configured.</exception>
+    public InferenceSession Create(byte[] model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(options => new InferenceSession(model, options));
+    }
+
+    private InferenceSession Create(Func<SessionOptions, InferenceSession> open)
+    {
         using var options = NewOptions();
         string provider = _options.ExecutionProvider;
         if (provider != ExecutionProviders.Cpu && ActiveProvider != ExecutionProviders.Cpu)
@@ -51,12 +66,12 @@ public sealed class OnnxSessionFactory
 
                 using var cpuOptions = NewOptions();
                 ActiveProvider = ExecutionProviders.Cpu;
-                return new InferenceSession(path, cpuOptions);
+                return open(cpuOptions);
             }
         }
 
         ActiveProvider ??= provider;
-        return new InferenceSession(path, options);
+        return open(options);
     }
 
     private SessionOptions NewOptions()
