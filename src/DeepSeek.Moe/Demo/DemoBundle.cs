@@ -63,7 +63,7 @@ public static class DemoBundle
         var manifest = new MoeManifest
         {
             Id = options.Id,
-            Version = $"1.0.0+seed{options.Seed}",
+            Version = $"1.0.0-seed{options.Seed}",
             DModel = d,
             DOut = d,
             Routing = new RoutingSettings

@@ -9,8 +9,13 @@ internal sealed class HfConfig
     public const string FileName = "config.json";
 
     private readonly JsonElement _root;
+    private readonly string _directory;
 
-    private HfConfig(JsonElement root) => _root = root;
+    private HfConfig(JsonElement root, string directory)
+    {
+        _root = root;
+        _directory = directory;
+    }
 
     /// <summary>Gets the <c>model_type</c>.</summary>
     public string ModelType => String("model_type") ?? throw Problem("model_type", "is missing");
@@ -29,7 +34,7 @@ internal sealed class HfConfig
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
             return doc.RootElement.ValueKind == JsonValueKind.Object
-                ? new HfConfig(doc.RootElement.Clone())
+                ? new HfConfig(doc.RootElement.Clone(), directory)
                 : throw new ImportException($"{FileName} in '{directory}' is a JSON {doc.RootElement.ValueKind}, expected an object");
         }
         catch (JsonException ex)
@@ -86,8 +91,8 @@ internal sealed class HfConfig
     private JsonElement? Get(string name) =>
         _root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
-    private static int AsInt(JsonElement v, string name) =>
+    private int AsInt(JsonElement v, string name) =>
         v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw Problem(name, $"is '{v}', expected an integer");
 
-    private static ImportException Problem(string name, string problem) => new($"{FileName}: {name} {problem}");
+    private ImportException Problem(string name, string problem) => new($"{FileName} in '{_directory}': {name} {problem}");
 }

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using DeepSeek.Cli.Commands;
+
+namespace DeepSeek.Cli;
+
+/// <summary>The <c>deepseek</c> command line.</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var console = new CliConsole(output, error);
+        var root = new RootCommand("DeepSeek.Functions: serverless Mixture-of-Experts inference.")
+        {
+            ModelCommand.Create(console),
+            RunCommand.Create(console),
+            BenchCommand.Create(console),
+        };
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+    }
+}
