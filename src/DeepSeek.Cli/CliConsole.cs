@@ -1,6 +1,7 @@
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Moe.Experts;
+using DeepSeek.Moe.Import;
 
 namespace DeepSeek.Cli;
 
@@ -28,6 +29,5 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
 
     private static bool IsExpected(Exception ex) => ex is BundleException or InvalidInputException
         or ExecutionProviderUnavailableException or IOException or UnauthorizedAccessException
-        or System.Text.Json.JsonException or ArgumentException or CliUsageException
-        || ex.GetType().Name == "ImportException";
+        or System.Text.Json.JsonException or ArgumentException or CliUsageException or ImportException;
 }

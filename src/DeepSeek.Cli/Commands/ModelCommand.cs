@@ -12,6 +12,7 @@ internal static class ModelCommand
     {
         var model = new Command("model", "Create, import and inspect model bundles.");
         model.Add(Init(console));
+        model.Add(ImportCommand.Create(console));
         model.Add(Inspect(console));
         return model;
     }

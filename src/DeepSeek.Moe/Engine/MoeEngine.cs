@@ -132,6 +132,22 @@ public sealed class MoeEngine : IDisposable
         _experts[expert].Run(x, rows, y);
     }
 
+    /// <summary>Gets the number of shared experts.</summary>
+    public int SharedExpertCount => _shared.Length;
+
+    /// <summary>Runs one shared expert on the given rows.</summary>
+    /// <param name="shared">The shared expert index.</param>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="y">Row-major <c>[rows, d_out]</c>, overwritten.</param>
+    public void RunSharedExpert(int shared, ReadOnlySpan<float> x, int rows, Span<float> y)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shared);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shared, _shared.Length);
+        RequireInput(x, rows);
+        _shared[shared].Run(x, rows, y);
+    }
+
     /// <summary>Adds the outputs of every shared expert to <paramref name="y"/>.</summary>
     /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
     /// <param name="rows">The number of rows.</param>

@@ -81,7 +81,7 @@ internal sealed class SafetensorsFile : IDisposable
             int want = (int)Math.Min(buffer.Length, t.ByteLength - done);
             var chunk = buffer.AsSpan(0, want);
             ReadExactly(chunk, t.Offset + done, name);
-            Convert(chunk, t.DType, result.AsSpan((int)(done / size), want / size));
+            Decode(chunk, t.DType, result.AsSpan((int)(done / size), want / size));
             done += want;
         }
 
@@ -122,7 +122,7 @@ internal sealed class SafetensorsFile : IDisposable
         }
     }
 
-    private static void Convert(ReadOnlySpan<byte> bytes, string dtype, Span<float> destination)
+    private static void Decode(ReadOnlySpan<byte> bytes, string dtype, Span<float> destination)
     {
         switch (dtype)
         {

@@ -57,4 +57,19 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Equal(1, init.ExitCode);
         Assert.Contains("TopK", init.Error);
     }
+
+    [Fact]
+    public async Task Import_UnsupportedModelType_ExitsOneListingSupportedTypes()
+    {
+        var hf = _folder.Sub("hf");
+        Directory.CreateDirectory(hf);
+        File.WriteAllText(Path.Combine(hf, "config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 8}");
+
+        var import = await CliRunner.RunAsync("model", "import", "--hf", hf, "--layer", "0", "--out", _folder.Sub("out"));
+
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("llama", import.Error);
+        Assert.Contains("mixtral", import.Error);
+        Assert.False(Directory.Exists(_folder.Sub("out")));
+    }
 }

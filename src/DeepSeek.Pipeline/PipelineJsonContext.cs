@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using DeepSeek.Pipeline.Audit;
+using DeepSeek.Pipeline.Messages;
+using DeepSeek.Pipeline.Requests;
+
+namespace DeepSeek.Pipeline;
+
+/// <summary>Source-generated JSON for every message, record and contract the pipeline stores or sends (camelCase).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(GateMessage))]
+[JsonSerializable(typeof(ExpertMessage))]
+[JsonSerializable(typeof(AggregateMessage))]
+[JsonSerializable(typeof(JobMessage))]
+[JsonSerializable(typeof(RequestRecord))]
+[JsonSerializable(typeof(RoutingPlan))]
+[JsonSerializable(typeof(InferenceResult))]
+[JsonSerializable(typeof(AuditRecord))]
+[JsonSerializable(typeof(Jobs.ChunkOutcome))]
+public sealed partial class PipelineJsonContext : JsonSerializerContext;

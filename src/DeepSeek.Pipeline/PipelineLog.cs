@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace DeepSeek.Pipeline;
+
+/// <summary>Every log message of the pipeline, source-generated (no payloads, no secrets).</summary>
+internal static partial class PipelineLog
+{
+    [LoggerMessage(EventId = 1000, EventName = "ModelLoaded", Level = LogLevel.Information, Message = "Loaded model {ModelId} {Version} from {Directory}")]
+    public static partial void ModelLoaded(ILogger logger, string modelId, string version, string directory);
+
+    [LoggerMessage(EventId = 1100, EventName = "RequestAccepted", Level = LogLevel.Information, Message = "Accepted request {RequestId} for {ModelId}: {Rows} rows, payload {PayloadKind}")]
+    public static partial void RequestAccepted(ILogger logger, string requestId, string modelId, int rows, string payloadKind);
+
+    [LoggerMessage(EventId = 1200, EventName = "Routed", Level = LogLevel.Information, Message = "Routed request {RequestId}: {Activated} experts activated (plan {PlanState})")]
+    public static partial void Routed(ILogger logger, string requestId, int activated, string planState);
+
+    [LoggerMessage(EventId = 1300, EventName = "ExpertRan", Level = LogLevel.Debug, Message = "Expert {Expert} ran on {Rows} rows of request {RequestId} (partial {PartialState})")]
+    public static partial void ExpertRan(ILogger logger, int expert, int rows, string requestId, string partialState);
+
+    [LoggerMessage(EventId = 1400, EventName = "Aggregated", Level = LogLevel.Information, Message = "Request {RequestId} {Status} (result {ResultState})")]
+    public static partial void Aggregated(ILogger logger, string requestId, string status, string resultState);
+
+    [LoggerMessage(EventId = 1401, EventName = "AggregateWaiting", Level = LogLevel.Debug, Message = "Request {RequestId}: {Present} of {Expected} partials present")]
+    public static partial void AggregateWaiting(ILogger logger, string requestId, int present, int expected);
+
+    [LoggerMessage(EventId = 1500, EventName = "PoisonRecorded", Level = LogLevel.Warning, Message = "Poison message on {Queue} for request {RequestId}: recorded as failed")]
+    public static partial void PoisonRecorded(ILogger logger, string queue, string requestId);
+
+    [LoggerMessage(EventId = 1501, EventName = "PoisonUnreadable", Level = LogLevel.Error, Message = "Poison message on {Queue} could not be read; kept for inspection")]
+    public static partial void PoisonUnreadable(ILogger logger, string queue, Exception exception);
+
+    [LoggerMessage(EventId = 1502, EventName = "StageFailed", Level = LogLevel.Warning, Message = "Stage {Stage} failed for request {RequestId}; the message will be retried")]
+    public static partial void StageFailed(ILogger logger, string stage, string requestId, Exception exception);
+
+    [LoggerMessage(EventId = 1600, EventName = "JobSplit", Level = LogLevel.Information, Message = "Job {JobId}: {Lines} lines ({Invalid} invalid) in {Chunks} chunks")]
+    public static partial void JobSplit(ILogger logger, string jobId, int lines, int invalid, int chunks);
+}

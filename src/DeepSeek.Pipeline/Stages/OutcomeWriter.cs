@@ -1,0 +1,79 @@
+using DeepSeek.Pipeline.Audit;
+using DeepSeek.Pipeline.Jobs;
+using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Requests;
+using DeepSeek.Pipeline.Storage;
+
+namespace DeepSeek.Pipeline.Stages;
+
+/// <summary>
+/// Records the outcome of a request, in this order, each create-if-absent: the result, the audit record,
+/// the job chunk marker. Whoever loses a race adopts the stored result, so every later write agrees with it;
+/// a crash between the writes is healed by the next delivery.
+/// </summary>
+public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models)
+{
+    /// <summary>Stores a result (or adopts the one already stored), then its audit record and job progress.</summary>
+    /// <param name="result">The outcome this caller computed.</param>
+    /// <param name="request">The request record, if known.</param>
+    /// <param name="plan">The routing plan, if one was made.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored result and whether this call stored it.</returns>
+    public async Task<(InferenceResult Result, bool Created)> WriteAsync(InferenceResult result, RequestRecord? request, RoutingPlan? plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var results = storage.Layout.ResultsContainer;
+        var name = StorageLayout.ResultBlob(result.RequestId);
+        bool created = await storage.TryCreateAsync(results, name, MessageJson.Write(result, PipelineJsonContext.Default.InferenceResult), cancellationToken).ConfigureAwait(false);
+        if (!created)
+        {
+            var stored = await storage.TryReadAsync(results, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"The result of {result.RequestId} was reported present but cannot be read.");
+            result = MessageJson.Read(stored.ToString(), PipelineJsonContext.Default.InferenceResult);
+        }
+
+        var audit = Audit(result, request ?? plan?.Request, plan);
+        await storage.TryCreateAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(result.RequestId),
+            MessageJson.Write(audit, PipelineJsonContext.Default.AuditRecord), cancellationToken).ConfigureAwait(false);
+
+        if (result.JobId is { } jobId && result.Chunk is { } chunk)
+        {
+            var marker = new ChunkOutcome(chunk, result.RequestId, result.Status, result.Outputs?.Length ?? 0, result.Error);
+            await storage.TryCreateAsync(storage.Layout.JobsContainer, StorageLayout.JobDoneBlob(jobId, chunk),
+                MessageJson.Write(marker, PipelineJsonContext.Default.ChunkOutcome), cancellationToken).ConfigureAwait(false);
+        }
+
+        return (result, created);
+    }
+
+    private AuditRecord Audit(InferenceResult result, RequestRecord? request, RoutingPlan? plan) => new()
+    {
+        RequestId = result.RequestId,
+        JobId = result.JobId ?? request?.JobId,
+        Chunk = result.Chunk ?? request?.Chunk,
+        Caller = request?.Caller,
+        SubmittedAt = request?.SubmittedAt,
+        CompletedAt = result.CompletedAt,
+        Model = Describe(result, request),
+        Input = request is null ? null : new AuditInput(request.InputSha256, request.Rows, request.Cols),
+        Seed = result.Seed ?? request?.Seed,
+        Routing = result.Routing,
+        ActivatedExperts = plan?.Activated.Select(a => a.Expert).ToArray(),
+        Outputs = result.Outputs,
+        Status = result.Status,
+        Error = result.Error,
+    };
+
+    private AuditModel? Describe(InferenceResult result, RequestRecord? request)
+    {
+        var id = result.Model?.Id ?? request?.Model;
+        var described = id is null ? null : models.Describe(id);
+        if (described is not null && result.Model is { } m && m.Version != described.Version)
+        {
+            // The instance now serves another version: keep the version that ran, without file hashes it cannot vouch for.
+            return new AuditModel(m.Id, m.Version, new Dictionary<string, string>());
+        }
+
+        return described ?? (result.Model is { } known ? new AuditModel(known.Id, known.Version, new Dictionary<string, string>()) : null);
+    }
+}

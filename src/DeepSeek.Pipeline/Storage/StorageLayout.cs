@@ -1,0 +1,112 @@
+using System.Globalization;
+using DeepSeek.Pipeline.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace DeepSeek.Pipeline.Storage;
+
+/// <summary>The names of every queue, container and blob the pipeline uses; one place, derived from the prefix.</summary>
+public sealed class StorageLayout
+{
+    /// <summary>The suffix of a queue's poison queue.</summary>
+    public const string PoisonSuffix = "-poison";
+
+    /// <summary>Initializes a layout from options.</summary>
+    /// <param name="options">The pipeline options.</param>
+    public StorageLayout(IOptions<PipelineOptions> options)
+        : this(options?.Value.Prefix ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    /// <summary>Initializes a layout for a prefix.</summary>
+    /// <param name="prefix">The prefix (for example <c>moe</c>).</param>
+    public StorageLayout(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Prefix = prefix;
+    }
+
+    /// <summary>Gets the prefix.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Gets the gate queue.</summary>
+    public string GateQueue => $"{Prefix}-gate";
+
+    /// <summary>Gets the aggregate queue.</summary>
+    public string AggregateQueue => $"{Prefix}-aggregate";
+
+    /// <summary>Gets the batch job queue.</summary>
+    public string JobsQueue => $"{Prefix}-jobs";
+
+    /// <summary>Gets the container of claim-checked payloads.</summary>
+    public string PayloadsContainer => $"{Prefix}-payloads";
+
+    /// <summary>Gets the container of request records, routing plans and expert partials.</summary>
+    public string StateContainer => $"{Prefix}-state";
+
+    /// <summary>Gets the container of results.</summary>
+    public string ResultsContainer => $"{Prefix}-results";
+
+    /// <summary>Gets the container of audit records.</summary>
+    public string AuditContainer => $"{Prefix}-audit";
+
+    /// <summary>Gets the container of batch job inputs, manifests and progress.</summary>
+    public string JobsContainer => $"{Prefix}-jobs";
+
+    /// <summary>Gets every container.</summary>
+    public IReadOnlyList<string> Containers => [PayloadsContainer, StateContainer, ResultsContainer, AuditContainer, JobsContainer];
+
+    /// <summary>Gets the queue of an expert shard.</summary>
+    /// <param name="shard">The shard.</param>
+    /// <returns>The queue name.</returns>
+    public string ExpertQueue(int shard) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}-expert-{shard}");
+
+    /// <summary>Gets the poison queue of a queue.</summary>
+    /// <param name="queue">The queue.</param>
+    /// <returns>Its poison queue.</returns>
+    public static string Poison(string queue) => queue + PoisonSuffix;
+
+    /// <summary>Gets every work queue for the given shards (without poison queues).</summary>
+    /// <param name="shards">The expert shards.</param>
+    /// <returns>The queue names.</returns>
+    public IReadOnlyList<string> WorkQueues(IEnumerable<int> shards) =>
+        [GateQueue, .. shards.Distinct().Order().Select(ExpertQueue), AggregateQueue, JobsQueue];
+
+    /// <summary>Gets the request record blob (state container).</summary>
+    public static string RequestBlob(string requestId) => $"{requestId}/request.json";
+
+    /// <summary>Gets the routing plan blob (state container).</summary>
+    public static string PlanBlob(string requestId) => $"{requestId}/plan.json";
+
+    /// <summary>Gets the prefix of a request's partial blobs (state container).</summary>
+    public static string PartialPrefix(string requestId) => $"{requestId}/partial/";
+
+    /// <summary>Gets one expert's partial output blob (state container).</summary>
+    public static string PartialBlob(string requestId, int expert) =>
+        string.Create(CultureInfo.InvariantCulture, $"{requestId}/partial/{expert:D4}.bin");
+
+    /// <summary>Gets the claim-checked payload blob (payloads container).</summary>
+    public static string PayloadBlob(string requestId) => $"{requestId}.bin";
+
+    /// <summary>Gets the result blob (results container).</summary>
+    public static string ResultBlob(string requestId) => $"{requestId}.json";
+
+    /// <summary>Gets the audit record blob (audit container).</summary>
+    public static string AuditBlob(string requestId) => $"{requestId}.json";
+
+    /// <summary>Gets a job's input blob (jobs container).</summary>
+    public static string JobInputBlob(string jobId) => $"{jobId}/input.jsonl";
+
+    /// <summary>Gets a job's manifest blob (jobs container).</summary>
+    public static string JobManifestBlob(string jobId) => $"{jobId}/manifest.json";
+
+    /// <summary>Gets the prefix of a job's chunk completion markers (jobs container).</summary>
+    public static string JobDonePrefix(string jobId) => $"{jobId}/done/";
+
+    /// <summary>Gets a chunk's completion marker (jobs container).</summary>
+    public static string JobDoneBlob(string jobId, int chunk) =>
+        string.Create(CultureInfo.InvariantCulture, $"{jobId}/done/{chunk:D6}.json");
+
+    /// <summary>Gets the request id of a job chunk.</summary>
+    public static string ChunkRequestId(string jobId, int chunk) =>
+        string.Create(CultureInfo.InvariantCulture, $"{jobId}-c{chunk:D6}");
+}
