@@ -50,18 +50,18 @@ public class EngineBenchmarks
         Directory.Delete(_root, recursive: true);
     }
 
-    [Benchmark(Baseline = true, Description = "SwiGLU sparse top-2 of 16")]
+    [Benchmark(Baseline = true)]
     public float[] SparseTopK() => _swiGlu.Forward(_x, BatchSize, seed: 0).Outputs;
 
-    [Benchmark(Description = "SwiGLU dense, 16 experts")]
+    [Benchmark]
     public float[] Dense() => _swiGlu.Forward(_x, BatchSize, seed: 0, ForwardMode.Dense).Outputs;
 
-    [Benchmark(Description = "ORT MoE operator top-2 of 16")]
+    [Benchmark]
     public float[] OrtMoeOperator() => _moeOperator.Run(_x, BatchSize);
 
-    [Benchmark(Description = "Demo sparse top-2 of 16")]
+    [Benchmark]
     public float[] DemoSparse() => _demo.Forward(_x, BatchSize, seed: 0).Outputs;
 
-    [Benchmark(Description = "Demo dense, 16 experts")]
+    [Benchmark]
     public float[] DemoDense() => _demo.Forward(_x, BatchSize, seed: 0, ForwardMode.Dense).Outputs;
 }

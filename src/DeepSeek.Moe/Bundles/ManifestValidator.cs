@@ -100,6 +100,9 @@ internal static partial class ManifestValidator
         check(sha256 is not null && Sha256Pattern().IsMatch(sha256), $"{field}.sha256", $"'{sha256}' is not 64 hex characters");
     }
 
+    /// <summary>Tells whether a model id follows the manifest's rule (checked by importers before they write anything).</summary>
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
     private static partial Regex IdPattern();
 

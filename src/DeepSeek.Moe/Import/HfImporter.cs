@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DeepSeek.Moe.Bundles;
 
 namespace DeepSeek.Moe.Import;
@@ -9,7 +8,7 @@ namespace DeepSeek.Moe.Import;
 /// one SwiGLU <c>expert_NNN.onnx</c> per routed expert and <c>shared_000.onnx</c> where the layer has a
 /// shared expert. The bundle computes what the architecture's Hugging Face modeling code computes.
 /// </summary>
-public static partial class HfImporter
+public static class HfImporter
 {
     /// <summary>Gets the <c>model_type</c> values that can be imported.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } =
@@ -38,10 +37,17 @@ public static partial class HfImporter
         ArgumentException.ThrowIfNullOrWhiteSpace(hfDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(outDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
-        using var checkpoint = HfCheckpoint.Open(hfDirectory);
+        var full = Path.GetFullPath(hfDirectory);
+        if (Directory.Exists(full))
+        {
+            // The model type decides everything else: say it is unsupported before looking for weights.
+            RequireSupported(HfConfig.Load(full).ModelType);
+        }
+
+        using var checkpoint = HfCheckpoint.Open(full);
         var layout = Describe(checkpoint, layer);
         var bundleId = id ?? $"{layout.ModelType}-layer{layer}";
-        if (!IdPattern().IsMatch(bundleId))
+        if (!ManifestValidator.IsValidId(bundleId))
         {
             throw new ArgumentException($"The model id '{bundleId}' must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit.", nameof(id));
         }
@@ -61,10 +67,7 @@ public static partial class HfImporter
     private static MoeLayerLayout Describe(HfCheckpoint checkpoint, int layer)
     {
         var type = checkpoint.Config.ModelType;
-        if (!SupportedModelTypes.Contains(type))
-        {
-            throw new ImportException($"model_type '{type}' in config.json is not supported; supported: {string.Join(", ", SupportedModelTypes)}");
-        }
+        RequireSupported(type);
 
         int layers = checkpoint.Config.Int("num_hidden_layers");
         if (layer < 0 || layer >= layers)
@@ -80,7 +83,11 @@ public static partial class HfImporter
         };
     }
 
-    // The manifest's own id rule, checked here so a bad id fails before any file is written.
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
-    private static partial Regex IdPattern();
+    private static void RequireSupported(string type)
+    {
+        if (!SupportedModelTypes.Contains(type))
+        {
+            throw new ImportException($"model_type '{type}' in config.json is not supported; supported: {string.Join(", ", SupportedModelTypes)}");
+        }
+    }
 }
