@@ -17,5 +17,7 @@ namespace DeepSeek.Pipeline;
 [JsonSerializable(typeof(RoutingPlan))]
 [JsonSerializable(typeof(InferenceResult))]
 [JsonSerializable(typeof(AuditRecord))]
+[JsonSerializable(typeof(RequestView))]
 [JsonSerializable(typeof(Jobs.ChunkOutcome))]
+[JsonSerializable(typeof(Jobs.JobFailure))]
 public sealed partial class PipelineJsonContext : JsonSerializerContext;

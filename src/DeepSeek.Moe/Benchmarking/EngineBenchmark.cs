@@ -52,6 +52,7 @@ public static class EngineBenchmark
                 ("demo-sparse", $"engine sparse {topK}, {ExpertKinds.LinearLayerNormGelu}", () => demo.Forward(x, b, seed, ForwardMode.Sparse)),
                 ("demo-dense", $"engine dense, all {o.Experts} experts, demo", () => demo.Forward(x, b, seed, ForwardMode.Dense)),
             };
+            Report(progress, $"Measuring {cases.Length} cases: {o.WarmupIterations} warm-up and up to {o.Iterations} timed run(s) each");
             var measured = Measure(cases, o, progress, cancellationToken);
             return new EngineBenchmarkResult(o, measured[0], measured[1], measured[2], measured[3], measured[4], diff, MachineInfo.Current());
         }
@@ -63,43 +64,37 @@ public static class EngineBenchmark
 
     private static EngineBenchmarkCase[] Measure((string Name, string Description, Action Run)[] cases, EngineBenchmarkOptions o, TextWriter? progress, CancellationToken cancellationToken)
     {
-        Report(progress, $"Warming up: {o.WarmupIterations} run(s) of each of {cases.Length} cases");
-        foreach (var c in cases)
+        // One case at a time, as BenchmarkDotNet does: the figures are steady-state throughput of a layer run
+        // again and again. Interleaving cases would make every pass fetch its expert weights from DRAM again.
+        var measured = new EngineBenchmarkCase[cases.Length];
+        for (int i = 0; i < cases.Length; i++)
         {
-            for (int i = 0; i < o.WarmupIterations; i++)
+            var c = cases[i];
+            for (int w = 0; w < o.WarmupIterations; w++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 c.Run();
             }
-        }
 
-        // Round-robin, one pass of every case per round, so drift (other load, clocks) hits every case alike.
-        var samples = cases.Select(_ => new List<double>(o.Iterations)).ToArray();
-        var clock = Stopwatch.StartNew();
-        for (int round = 1; round <= o.Iterations; round++)
-        {
-            for (int i = 0; i < cases.Length; i++)
+            // Start every case from a clean heap (as BenchmarkDotNet does) so no case pays for another's garbage.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var samples = new List<double>(o.Iterations);
+            var clock = Stopwatch.StartNew();
+            while (samples.Count < o.Iterations && (samples.Count == 0 || o.TimeBudget is not { } budget || clock.Elapsed < budget))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long start = Stopwatch.GetTimestamp();
-                cases[i].Run();
-                samples[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                c.Run();
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
 
-            var times = string.Join(", ", cases.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{c.Name} {samples[i][^1]:F1} ms")));
-            Report(progress, $"Round {round}/{o.Iterations}: {times}");
-            if (o.TimeBudget is { } budget && clock.Elapsed >= budget && round < o.Iterations)
-            {
-                Report(progress, $"Time budget of {budget.TotalSeconds:F0} s spent after {round} round(s)");
-                break;
-            }
+            double median = Median(samples);
+            measured[i] = new EngineBenchmarkCase(c.Name, c.Description, samples.Count, median, samples.Min(), o.BatchSize / (median / 1000.0));
+            Report(progress, $"[{i + 1}/{cases.Length}] {c.Name}: median {median:F2} ms over {samples.Count} run(s), {measured[i].RowsPerSecond:N0} rows/s");
         }
 
-        return [.. cases.Select((c, i) =>
-        {
-            double median = Median(samples[i]);
-            return new EngineBenchmarkCase(c.Name, c.Description, samples[i].Count, median, samples[i].Min(), o.BatchSize / (median / 1000.0));
-        })];
+        return measured;
     }
 
     private static double Median(List<double> values)

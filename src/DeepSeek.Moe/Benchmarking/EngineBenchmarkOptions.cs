@@ -12,7 +12,7 @@ public sealed record EngineBenchmarkOptions
     /// <summary>Gets the timed runs of each case; the median is reported. <value>Defaults to 10.</value></summary>
     public int Iterations { get; init; } = 10;
 
-    /// <summary>Gets the wall time after which measuring stops early, after at least one timed round; <see langword="null"/> runs every iteration. <value>Defaults to none.</value></summary>
+    /// <summary>Gets the wall time after which measuring a case stops early (after at least one timed run); <see langword="null"/> runs every iteration. <value>Defaults to none.</value></summary>
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Gets the number of routed experts. <value>Defaults to 16.</value></summary>

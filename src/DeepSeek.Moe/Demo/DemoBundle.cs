@@ -22,6 +22,7 @@ public static class DemoBundle
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DModel, 1, nameof(options.DModel));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DFf, 1, nameof(options.DFf));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Shards, 1, nameof(options.Shards));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SharedExperts, nameof(options.SharedExperts));
         bool swiGlu = options.ExpertKind == ExpertKinds.SwiGlu;
         if (!swiGlu && options.ExpertKind != ExpertKinds.LinearLayerNormGelu)
         {
@@ -34,7 +35,8 @@ public static class DemoBundle
         int d = options.DModel, ff = options.DFf, e = options.Experts;
         ExpertGraphs.SaveGate(Path.Combine(directory, "gate.onnx"), Normal(rng, d * e, 1.0 / Math.Sqrt(d)), d, e);
         var experts = new List<ExpertManifest>();
-        for (int i = 0; i < e; i++)
+        var shared = new List<ExpertManifest>();
+        for (int i = 0; i < e + options.SharedExperts; i++)
         {
             ExpertWeights weights = swiGlu
                 ? new SwiGluWeights(d, ff, d,
@@ -48,9 +50,10 @@ public static class DemoBundle
                     Normal(rng, ff, 0.1),
                     Normal(rng, ff * d, 1.0 / Math.Sqrt(ff)),
                     Normal(rng, d, 0.02));
-            var file = $"expert_{i:D3}.onnx";
+            bool isShared = i >= e;
+            var file = isShared ? $"shared_{i - e:D3}.onnx" : $"expert_{i:D3}.onnx";
             weights.Save(Path.Combine(directory, file));
-            experts.Add(new ExpertManifest
+            (isShared ? shared : experts).Add(new ExpertManifest
             {
                 File = file,
                 Sha256 = FileHash.Sha256(Path.Combine(directory, file)),
@@ -76,6 +79,7 @@ public static class DemoBundle
             },
             Gate = new GateManifest { File = "gate.onnx", Sha256 = FileHash.Sha256(Path.Combine(directory, "gate.onnx")) },
             Experts = experts,
+            SharedExperts = shared,
             Source = $"demo: {options.ExpertKind}, seed {options.Seed}, {e} experts, top-{options.TopK}, d_model {d}, d_ff {ff}",
         };
         ModelBundle.WriteManifest(directory, manifest);

@@ -27,6 +27,9 @@ public sealed record DemoBundleOptions
     /// <summary>Gets the expert architecture: <see cref="Bundles.ExpertKinds.LinearLayerNormGelu"/> (the demo) or <see cref="Bundles.ExpertKinds.SwiGlu"/> (Mixtral-style, plain softmax top-k without noise, renormalized). <value>Defaults to the demo expert.</value></summary>
     public string ExpertKind { get; init; } = Bundles.ExpertKinds.LinearLayerNormGelu;
 
+    /// <summary>Gets the number of shared experts (same kind as the routed ones) that run on every row. <value>Defaults to 0.</value></summary>
+    public int SharedExperts { get; init; }
+
     /// <summary>Gets the gate temperature. <value>Defaults to 0.1.</value></summary>
     public float Temperature { get; init; } = 0.1f;
 }

@@ -14,6 +14,35 @@ public sealed class RoutingResult
         Scores = scores;
     }
 
+    /// <summary>Rebuilds a routing from a stored plan (experts and weights per row; scores are not kept).</summary>
+    /// <param name="rows">Rows.</param>
+    /// <param name="topK">Experts per row.</param>
+    /// <param name="experts">The number of routed experts.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="indices">Chosen experts per row.</param>
+    /// <param name="weights">Weights per row.</param>
+    /// <returns>The routing.</returns>
+    /// <exception cref="ArgumentException">A row does not hold top-k valid experts and weights.</exception>
+    public static RoutingResult FromPlan(int rows, int topK, int experts, ulong seed, IReadOnlyList<int[]> indices, IReadOnlyList<float[]> weights)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(weights);
+        var flatIndices = new int[rows * topK];
+        var flatWeights = new float[rows * topK];
+        for (int r = 0; r < rows; r++)
+        {
+            if (indices[r].Length != topK || weights[r].Length != topK || indices[r].Any(e => e < 0 || e >= experts))
+            {
+                throw new ArgumentException($"Row {r} of the plan does not hold {topK} experts below {experts} with weights.", nameof(indices));
+            }
+
+            indices[r].CopyTo(flatIndices, r * topK);
+            weights[r].CopyTo(flatWeights, r * topK);
+        }
+
+        return new RoutingResult(rows, topK, experts, seed, flatIndices, flatWeights, []);
+    }
+
     /// <summary>Gets the number of rows.</summary>
     public int Rows { get; }
 

@@ -99,6 +99,9 @@ public sealed class StorageLayout
     /// <summary>Gets a job's manifest blob (jobs container).</summary>
     public static string JobManifestBlob(string jobId) => $"{jobId}/manifest.json";
 
+    /// <summary>Gets a job's failure record (jobs container).</summary>
+    public static string JobFailedBlob(string jobId) => $"{jobId}/failed.json";
+
     /// <summary>Gets the prefix of a job's chunk completion markers (jobs container).</summary>
     public static string JobDonePrefix(string jobId) => $"{jobId}/done/";
 

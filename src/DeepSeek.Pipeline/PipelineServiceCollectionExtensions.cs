@@ -1,0 +1,45 @@
+using DeepSeek.Moe.Experts;
+using DeepSeek.Pipeline.Configuration;
+using DeepSeek.Pipeline.Ingress;
+using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Requests;
+using DeepSeek.Pipeline.Stages;
+using DeepSeek.Pipeline.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DeepSeek.Pipeline;
+
+/// <summary>Registers the pipeline in a host: the same services for the Functions app and the worker.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>Adds options (validated at start), storage clients, the model registry, stages, ingress and readers.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration (storage connection <c>AzureWebJobsStorage</c>, sections <c>Pipeline</c> and <c>Moe:Runtime</c>).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddMoePipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExpertRuntimeOptions>().Bind(configuration.GetSection(ExpertRuntimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StorageLayout>();
+        services.TryAddSingleton(sp =>
+        {
+            var (blobs, queues) = StorageClients.Create(configuration);
+            return new PipelineStorage(blobs, queues, sp.GetRequiredService<StorageLayout>());
+        });
+        services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<PayloadReader>();
+        services.TryAddSingleton<StageFailures>();
+        services.TryAddSingleton<OutcomeWriter>();
+        services.TryAddSingleton<GateStage>();
+        services.TryAddSingleton<ExpertStage>();
+        services.TryAddSingleton<AggregateStage>();
+        services.TryAddSingleton<PoisonStage>();
+        services.TryAddSingleton<InferenceSubmitter>();
+        services.TryAddSingleton<RequestReader>();
+        return services;
+    }
+}
