@@ -27,7 +27,7 @@ public sealed record EngineBenchmarkOptions
     /// <summary>Gets the expert hidden width. <value>Defaults to 1024.</value></summary>
     public int DFf { get; init; } = 1024;
 
-    /// <summary>Gets the intra-op threads of every ONNX Runtime session; 0 uses every core. <value>Defaults to 0.</value></summary>
+    /// <summary>Gets the intra-op threads of every ONNX Runtime session; 0 lets ONNX Runtime choose, as the engine does by default. <value>Defaults to 0.</value></summary>
     public int Threads { get; init; }
 
     /// <summary>Gets the seed of the weights and the input batch. <value>Defaults to 42.</value></summary>

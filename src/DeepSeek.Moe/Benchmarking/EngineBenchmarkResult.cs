@@ -41,7 +41,7 @@ public sealed record EngineBenchmarkResult(
     {
         var o = Options;
         var sb = new StringBuilder();
-        Line(sb, $"Engine benchmark: batch {o.BatchSize}, {o.Experts} experts, top-{o.TopK}, d_model {o.DModel}, d_ff {o.DFf}, threads {(o.Threads == 0 ? "all" : o.Threads)}");
+        Line(sb, $"Engine benchmark: batch {o.BatchSize}, {o.Experts} experts, top-{o.TopK}, d_model {o.DModel}, d_ff {o.DFf}, threads {(o.Threads == 0 ? "ort-default" : o.Threads)}");
         Line(sb, $"Machine: {Machine.ProcessorCount} cores, {Machine.Architecture}, {Machine.OperatingSystem}, {Machine.Runtime}, ONNX Runtime {Machine.OnnxRuntimeVersion}");
         Line(sb, $"{"case",-16} {"what",-50} {"median ms",10} {"min ms",9} {"rows/s",10} {"n",4}");
         foreach (var c in Cases)
