@@ -14,6 +14,9 @@ internal static class CliApp
             ModelCommand.Create(console),
             RunCommand.Create(console),
             BenchCommand.Create(console),
+            LocalCommand.Create(console),
+            InferCommand.Create(console),
+            JobsCommand.Create(console),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);

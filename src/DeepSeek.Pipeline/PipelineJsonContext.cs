@@ -20,4 +20,5 @@ namespace DeepSeek.Pipeline;
 [JsonSerializable(typeof(RequestView))]
 [JsonSerializable(typeof(Jobs.ChunkOutcome))]
 [JsonSerializable(typeof(Jobs.JobFailure))]
+[JsonSerializable(typeof(Jobs.JobView))]
 public sealed partial class PipelineJsonContext : JsonSerializerContext;

@@ -34,4 +34,16 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 1600, EventName = "JobSplit", Level = LogLevel.Information, Message = "Job {JobId}: {Lines} lines ({Invalid} invalid) in {Chunks} chunks")]
     public static partial void JobSplit(ILogger logger, string jobId, int lines, int invalid, int chunks);
+
+    [LoggerMessage(EventId = 1601, EventName = "JobSubmitted", Level = LogLevel.Information, Message = "Accepted job {JobId} for {ModelId}: {Lines} lines, {Bytes} bytes")]
+    public static partial void JobSubmitted(ILogger logger, string jobId, string modelId, int lines, long bytes);
+
+    [LoggerMessage(EventId = 1602, EventName = "JobChunksSubmitted", Level = LogLevel.Information, Message = "Job {JobId}: submitted {Submitted} chunks, skipped {Done} already done")]
+    public static partial void JobChunksSubmitted(ILogger logger, string jobId, int submitted, int done);
+
+    [LoggerMessage(EventId = 1603, EventName = "JobNothingToDo", Level = LogLevel.Debug, Message = "Job {JobId}: nothing to submit ({Reason})")]
+    public static partial void JobNothingToDo(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(EventId = 1604, EventName = "JobFailed", Level = LogLevel.Warning, Message = "Job {JobId} failed: {Reason}")]
+    public static partial void JobFailed(ILogger logger, string jobId, string reason);
 }

@@ -40,6 +40,10 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<PoisonStage>();
         services.TryAddSingleton<InferenceSubmitter>();
         services.TryAddSingleton<RequestReader>();
+        services.TryAddSingleton<Jobs.JobService>();
+        services.TryAddSingleton<Jobs.JobStage>();
+        services.TryAddSingleton<Http.InferenceApi>();
+        services.TryAddSingleton<Http.JobsApi>();
         return services;
     }
 }

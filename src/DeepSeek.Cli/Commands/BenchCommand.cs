@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeepSeek.Moe.Benchmarking;
 
 namespace DeepSeek.Cli.Commands;
 
@@ -8,7 +9,27 @@ internal static class BenchCommand
     public static Command Create(CliConsole console)
     {
         var bench = new Command("bench", "Measure throughput side by side in one run.");
-        _ = console;
+        bench.Add(Engine(console));
         return bench;
+    }
+
+    private static Command Engine(CliConsole console)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (its `ratio` is sparse/dense) instead of a table." };
+        var batch = new Option<int>("--batch") { Description = "Rows per forward pass.", DefaultValueFactory = _ => 1024 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed passes per case (the median is reported).", DefaultValueFactory = _ => 10 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads per session (0: ONNX Runtime's default).", DefaultValueFactory = _ => 0 };
+        var command = new Command("engine", "Rows/s of sparse top-k, dense (all experts) and ONNX Runtime's com.microsoft MoE operator on the same weights.")
+        {
+            json, batch, iterations, threads,
+        };
+        command.SetAction((p, ct) => console.GuardAsync(() =>
+        {
+            var options = new EngineBenchmarkOptions { BatchSize = p.GetValue(batch), Iterations = p.GetValue(iterations), Threads = p.GetValue(threads) };
+            var result = EngineBenchmark.Run(options, console.Error, ct);
+            console.Out.WriteLine(p.GetValue(json) ? result.ToJson() : result.ToTable());
+            return Task.FromResult(0);
+        }));
+        return command;
     }
 }

@@ -96,6 +96,9 @@ public sealed class StorageLayout
     /// <summary>Gets a job's input blob (jobs container).</summary>
     public static string JobInputBlob(string jobId) => $"{jobId}/input.jsonl";
 
+    /// <summary>Gets a job's record (model, caller, line count) blob (jobs container).</summary>
+    public static string JobRecordBlob(string jobId) => $"{jobId}/job.json";
+
     /// <summary>Gets a job's manifest blob (jobs container).</summary>
     public static string JobManifestBlob(string jobId) => $"{jobId}/manifest.json";
 

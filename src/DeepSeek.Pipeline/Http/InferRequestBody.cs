@@ -1,0 +1,14 @@
+namespace DeepSeek.Pipeline.Http;
+
+/// <summary>The body of <c>POST /api/v1/infer</c>.</summary>
+public sealed record InferRequestBody
+{
+    /// <summary>Gets the model id.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Gets the input rows.</summary>
+    public float[]?[]? Inputs { get; init; }
+
+    /// <summary>Gets the options.</summary>
+    public InferOptions? Options { get; init; }
+}

@@ -1,0 +1,70 @@
+using DeepSeek.Moe.Engine;
+using DeepSeek.Pipeline.Jobs;
+using DeepSeek.Pipeline.Models;
+
+namespace DeepSeek.Pipeline.Http;
+
+/// <summary>The batch-job routes of the HTTP contract, shared by both hosts.</summary>
+public sealed class JobsApi(JobService jobs)
+{
+    /// <summary><c>POST /api/v1/jobs?model=ID</c> with a JSONL body.</summary>
+    /// <param name="model">The job's model (lines may name their own).</param>
+    /// <param name="body">The JSONL body.</param>
+    /// <param name="caller">The caller.</param>
+    /// <param name="baseUrl">The scheme and host for the status URL.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>202, 400 or 413.</returns>
+    public async Task<ApiResponse> SubmitAsync(string? model, Stream body, string? caller, string baseUrl, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            return Problems.UnknownModel("Name the job's model: POST /api/v1/jobs?model=<id>.");
+        }
+
+        try
+        {
+            var jobId = await jobs.SubmitAsync(model, body, caller, cancellationToken).ConfigureAwait(false);
+            var statusUrl = $"{baseUrl.TrimEnd('/')}/api/v1/jobs/{jobId}";
+            return InferenceApi.Json(202, new JobAcceptedBody(jobId, statusUrl), HttpJsonContext.Default.JobAcceptedBody, statusUrl);
+        }
+        catch (UnknownModelException ex)
+        {
+            return Problems.UnknownModel(ex.Message);
+        }
+        catch (JobTooLargeException ex)
+        {
+            return Problems.TooLarge(ex.Message);
+        }
+        catch (InvalidInputException ex)
+        {
+            return Problems.InvalidInput(ex.Message, ex.Field);
+        }
+    }
+
+    /// <summary><c>GET /api/v1/jobs/{id}</c>.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>200 with <c>{"jobId","status","total","succeeded","failed"}</c>, or 404.</returns>
+    public async Task<ApiResponse> StatusAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var view = await jobs.StatusAsync(jobId, cancellationToken).ConfigureAwait(false);
+        return view is null ? Problems.NotFound($"No job '{jobId}'.") : InferenceApi.Json(200, view, HttpJsonContext.Default.JobView);
+    }
+
+    /// <summary>Resolves <c>GET /api/v1/jobs/{id}/output</c>: ready output, or the problem to answer.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The output when ready, else the problem (404, 409 with progress, or 500 for a failed job).</returns>
+    public async Task<(JobOutput? Output, ApiResponse? Problem)> OutputAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var output = await jobs.OutputAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var s = output.Status;
+        return output.State switch
+        {
+            JobOutputState.Ready => (output, null),
+            JobOutputState.Pending => (null, Problems.NotReady($"Job '{jobId}' is {s?.Status}: {s?.Succeeded + s?.Failed} of {s?.Total} lines done.")),
+            JobOutputState.Failed => (null, Problems.JobFailed($"Job '{jobId}' failed: {s?.Error}")),
+            _ => (null, Problems.NotFound($"No job '{jobId}'.")),
+        };
+    }
+}

@@ -1,0 +1,100 @@
+using DeepSeek.Moe.Engine;
+using DeepSeek.Pipeline.Configuration;
+using DeepSeek.Pipeline.Messages;
+using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Requests;
+using DeepSeek.Pipeline.Stages;
+using DeepSeek.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeepSeek.Pipeline.Jobs;
+
+/// <summary>
+/// The batch jobs API behind <c>POST /api/v1/jobs</c>, <c>GET /api/v1/jobs/{id}</c> and <c>GET /api/v1/jobs/{id}/output</c>:
+/// accepts a JSONL body (one <c>{"inputs":[[...]],"model"?,"options":{"seed"?}}</c> per line), reports progress in
+/// lines, and writes the output in input order. Lines are validated by <see cref="JobStage"/>, not here: a bad line
+/// fails alone and never the job.
+/// </summary>
+public sealed class JobService(PipelineStorage storage, ModelRegistry models, IOptions<PipelineOptions> options, TimeProvider time, ILogger<JobService> logger)
+{
+    private readonly PipelineOptions _options = options.Value;
+
+    /// <summary>Accepts a job: stores its input and record, then queues it for splitting.</summary>
+    /// <param name="model">The job's model (a line's <c>"model"</c> overrides it for that line).</param>
+    /// <param name="jsonl">The JSONL body; read to its end, not disposed.</param>
+    /// <param name="caller">The caller as the HTTP layer knows it, if any.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new job id (<c>job-</c> and 26 lowercase base32 characters).</returns>
+    /// <exception cref="UnknownModelException">The model is not served here.</exception>
+    /// <exception cref="JobTooLargeException">The body is over <see cref="PipelineOptions.MaxRequestBytes"/> or holds more than <see cref="PipelineOptions.MaxJobLines"/> lines.</exception>
+    /// <exception cref="InvalidInputException">The body holds no lines.</exception>
+    public async Task<string> SubmitAsync(string model, Stream jsonl, string? caller, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(jsonl);
+        if (!models.TryGet(model, out _))
+        {
+            throw new UnknownModelException($"Model '{model}' is not served here; known models: {string.Join(", ", models.Bundles.Select(b => b.Manifest.Id).Order(StringComparer.Ordinal))}.");
+        }
+
+        var body = await JobInput.ReadAsync(jsonl, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        int lines = JobInput.Lines(body).Count;
+        if (lines == 0)
+        {
+            throw new InvalidInputException("body", "holds no lines; a job takes one JSON object with \"inputs\" per line");
+        }
+
+        if (lines > _options.MaxJobLines)
+        {
+            throw new JobTooLargeException($"The job holds {lines} lines; at most {_options.MaxJobLines} are accepted (setting Pipeline:MaxJobLines).", _options.MaxJobLines);
+        }
+
+        var jobId = JobIds.New(time);
+        var container = storage.Layout.JobsContainer;
+        if (!await storage.TryCreateAsync(container, StorageLayout.JobInputBlob(jobId), BinaryData.FromBytes(body), cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"The new job id {jobId} is already taken.");
+        }
+
+        var record = new JobRecord(jobId, model, caller, time.GetUtcNow(), lines, body.LongLength);
+        await storage.TryCreateAsync(container, StorageLayout.JobRecordBlob(jobId), MessageJson.Write(record, JobJsonContext.Default.JobRecord), cancellationToken).ConfigureAwait(false);
+        await storage.SendAsync(storage.Layout.JobsQueue, MessageJson.Write(new JobMessage(JobMessage.Current, jobId), PipelineJsonContext.Default.JobMessage), cancellationToken).ConfigureAwait(false);
+        PipelineLog.JobSubmitted(logger, jobId, model, lines, body.LongLength);
+        return jobId;
+    }
+
+    /// <summary>Gets a job's status, counted in input lines.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The view, or null when no such job was accepted (or the id is not a job id).</returns>
+    public async Task<JobView?> StatusAsync(string jobId, CancellationToken cancellationToken) =>
+        (await JobProgress.LoadAsync(storage, jobId, cancellationToken).ConfigureAwait(false))?.View();
+
+    /// <summary>Gets a job's output, when every line is done.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Unknown, pending or failed with the status, or ready with a writer of the JSONL output.</returns>
+    public async Task<JobOutput> OutputAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var progress = await JobProgress.LoadAsync(storage, jobId, cancellationToken).ConfigureAwait(false);
+        if (progress is null)
+        {
+            return new JobOutput(JobOutputState.Unknown, null);
+        }
+
+        var view = progress.View();
+        if (view.Status == RequestStatus.Failed)
+        {
+            return new JobOutput(JobOutputState.Failed, view);
+        }
+
+        if (!progress.Finished)
+        {
+            return new JobOutput(JobOutputState.Pending, view);
+        }
+
+        var manifest = progress.Manifest!;
+        return new JobOutput(JobOutputState.Ready, view, (destination, ct) => new JobOutputWriter(storage, manifest).WriteAsync(destination, ct));
+    }
+}

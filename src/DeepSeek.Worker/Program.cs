@@ -1,0 +1,3 @@
+using DeepSeek.Worker;
+
+await WorkerHost.Build(args).RunAsync();

@@ -1,0 +1,71 @@
+using Azure.Storage.Queues;
+using DeepSeek.Pipeline;
+using DeepSeek.Pipeline.Http;
+using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Azure.WebJobs;
+using Microsoft.Azure.WebJobs.Host;
+using Microsoft.Azure.WebJobs.Host.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DeepSeek.Worker;
+
+/// <summary>
+/// The worker process: the pipeline's queue triggers on the WebJobs SDK listener, configured from the
+/// Functions app's host.json, and the same HTTP routes on ASP.NET Core. Used by <c>deepseek local up</c>,
+/// the tests, and the Kubernetes/KEDA container.
+/// </summary>
+public static class WorkerHost
+{
+    /// <summary>Builds the worker.</summary>
+    /// <param name="args">Command-line arguments (ASP.NET Core conventions, for example <c>--urls</c>).</param>
+    /// <param name="settings">Settings that override every other source (tests and <c>local up</c> pass the connection, prefix and models here).</param>
+    /// <returns>The application; run it with <c>RunAsync</c>.</returns>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Configuration.AddInMemoryCollection(WorkerSettings.For(builder.Configuration));
+        builder.Services.AddMoePipeline(builder.Configuration);
+        builder.Services.AddHostedService<StorageInitializer>();
+        builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues(options => ApplyHostJson(options, builder.Configuration)));
+        builder.Services.AddSingleton<ITypeLocator>(new ExplicitTypeLocator(typeof(QueueFunctions)));
+
+        var app = builder.Build();
+        app.MapMoeApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Applies host.json's <c>extensions:queues</c> (the Functions app's file, copied beside the worker), then
+    /// the <c>AzureFunctionsJobHost:extensions:queues</c> overrides, as the Functions host does.
+    /// </summary>
+    /// <param name="options">The WebJobs queue options.</param>
+    /// <param name="configuration">The configuration.</param>
+    internal static void ApplyHostJson(QueuesOptions options, IConfiguration configuration)
+    {
+        var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
+        if (File.Exists(hostJson))
+        {
+            new ConfigurationBuilder().AddJsonFile(hostJson).Build().GetSection("extensions:queues").Bind(options);
+        }
+
+        configuration.GetSection("AzureFunctionsJobHost:extensions:queues").Bind(options);
+        options.MessageEncoding = QueueMessageEncoding.Base64;
+    }
+
+    /// <summary>Creates the queues and containers before the listeners poll them.</summary>
+    private sealed class StorageInitializer(PipelineStorage storage, ModelRegistry models) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => storage.EnsureCreatedAsync(models.Shards, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

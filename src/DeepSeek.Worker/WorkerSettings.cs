@@ -1,0 +1,62 @@
+using System.Globalization;
+using DeepSeek.Moe.Bundles;
+using DeepSeek.Pipeline.Configuration;
+using DeepSeek.Pipeline.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace DeepSeek.Worker;
+
+/// <summary>
+/// The app settings the queue triggers resolve (<c>%MoeGateQueue%</c>, ...), derived from <c>Pipeline:Prefix</c>
+/// exactly as the Functions app's settings are, plus one expert trigger per shard the models use.
+/// </summary>
+internal static class WorkerSettings
+{
+    /// <summary>The most expert shards one worker process serves (one trigger method each).</summary>
+    public const int MaxShards = 8;
+
+    public const string GateQueue = "MoeGateQueue";
+    public const string AggregateQueue = "MoeAggregateQueue";
+    public const string JobsQueue = "MoeJobsQueue";
+
+    public static string ExpertQueue(int shard) => string.Create(CultureInfo.InvariantCulture, $"MoeExpertQueue{shard}");
+
+    public static string ExpertDisabled(int shard) => string.Create(CultureInfo.InvariantCulture, $"MoeExpertShard{shard}Disabled");
+
+    /// <summary>Computes the trigger settings for a configuration (its prefix and the shards of the models folder).</summary>
+    public static Dictionary<string, string?> For(IConfiguration configuration)
+    {
+        var options = new PipelineOptions();
+        configuration.GetSection(PipelineOptions.SectionName).Bind(options);
+        var layout = new StorageLayout(options.Prefix);
+        var shards = ShardsOf(options.ModelsPath);
+        var outOfRange = shards.Where(s => s >= MaxShards).ToList();
+        if (outOfRange.Count > 0)
+        {
+            throw new InvalidOperationException($"The models use expert shards {string.Join(", ", outOfRange)}; one worker serves shards 0 to {MaxShards - 1}. Renumber the shards in moe.json or run a worker per shard group.");
+        }
+
+        var settings = new Dictionary<string, string?>
+        {
+            [GateQueue] = layout.GateQueue,
+            [AggregateQueue] = layout.AggregateQueue,
+            [JobsQueue] = layout.JobsQueue,
+        };
+        for (int shard = 0; shard < MaxShards; shard++)
+        {
+            settings[ExpertQueue(shard)] = layout.ExpertQueue(shard);
+            settings[ExpertDisabled(shard)] = shards.Contains(shard) ? "false" : "true";
+        }
+
+        return settings;
+    }
+
+    private static HashSet<int> ShardsOf(string modelsPath)
+    {
+        var manifests = File.Exists(Path.Combine(modelsPath, MoeManifest.FileName))
+            ? [Path.Combine(modelsPath, MoeManifest.FileName)]
+            : Directory.Exists(modelsPath) ? Directory.EnumerateFiles(modelsPath, MoeManifest.FileName, SearchOption.AllDirectories) : [];
+        return manifests.Select(ModelBundle.ReadManifest)
+            .SelectMany(m => m.Experts.Concat(m.SharedExperts)).Select(e => e.Shard).ToHashSet();
+    }
+}
