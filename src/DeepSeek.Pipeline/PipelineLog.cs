@@ -46,4 +46,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 1604, EventName = "JobFailed", Level = LogLevel.Warning, Message = "Job {JobId} failed: {Reason}")]
     public static partial void JobFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(EventId = 1610, EventName = "JobsRecovered", Level = LogLevel.Information, Message = "Start-up recovery re-drove {Count} unfinished jobs")]
+    public static partial void JobsRecovered(ILogger logger, int count);
 }

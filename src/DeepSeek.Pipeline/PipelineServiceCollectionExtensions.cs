@@ -42,6 +42,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<RequestReader>();
         services.TryAddSingleton<Jobs.JobService>();
         services.TryAddSingleton<Jobs.JobStage>();
+        services.TryAddSingleton<Jobs.JobRecovery>();
         services.TryAddSingleton<Http.InferenceApi>();
         services.TryAddSingleton<Http.JobsApi>();
         return services;

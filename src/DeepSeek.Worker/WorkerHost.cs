@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using DeepSeek.Pipeline;
 using DeepSeek.Pipeline.Http;
+using DeepSeek.Pipeline.Jobs;
 using DeepSeek.Pipeline.Models;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -61,10 +62,14 @@ public static class WorkerHost
         options.MessageEncoding = QueueMessageEncoding.Base64;
     }
 
-    /// <summary>Creates the queues and containers before the listeners poll them.</summary>
-    private sealed class StorageInitializer(PipelineStorage storage, ModelRegistry models) : IHostedService
+    /// <summary>Creates the queues and containers before the listeners poll them, then re-drives jobs a crashed predecessor left unfinished.</summary>
+    private sealed class StorageInitializer(PipelineStorage storage, ModelRegistry models, JobRecovery recovery) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => storage.EnsureCreatedAsync(models.Shards, cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await storage.EnsureCreatedAsync(models.Shards, cancellationToken).ConfigureAwait(false);
+            await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -135,7 +135,13 @@ public static class MoeHttpHandlers
     public static string? Caller(HttpContext context) =>
         context?.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
 
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+    // Behind the Functions host or a reverse proxy the public address arrives in the forwarded headers.
+    private static string BaseUrl(HttpRequest request)
+    {
+        var host = request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? request.Host.ToString();
+        var scheme = request.Headers["X-Forwarded-Proto"].FirstOrDefault() ?? request.Scheme;
+        return $"{scheme}://{host}";
+    }
 
     private static InferenceApi Api(HttpContext context) => context.RequestServices.GetRequiredService<InferenceApi>();
 }

@@ -59,6 +59,7 @@ public sealed class JobService(PipelineStorage storage, ModelRegistry models, IO
 
         var record = new JobRecord(jobId, model, caller, time.GetUtcNow(), lines, body.LongLength);
         await storage.TryCreateAsync(container, StorageLayout.JobRecordBlob(jobId), MessageJson.Write(record, JobJsonContext.Default.JobRecord), cancellationToken).ConfigureAwait(false);
+        await storage.TryCreateAsync(container, StorageLayout.JobPendingBlob(jobId), BinaryData.Empty, cancellationToken).ConfigureAwait(false);
         await storage.SendAsync(storage.Layout.JobsQueue, MessageJson.Write(new JobMessage(JobMessage.Current, jobId), PipelineJsonContext.Default.JobMessage), cancellationToken).ConfigureAwait(false);
         PipelineLog.JobSubmitted(logger, jobId, model, lines, body.LongLength);
         return jobId;

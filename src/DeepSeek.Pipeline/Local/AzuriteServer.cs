@@ -152,6 +152,13 @@ public sealed class AzuriteServer : IAsyncDisposable
             throw new InvalidOperationException($"No package.json in '{root}': cannot install Azurite.");
         }
 
+        // Test assemblies start in parallel: one installs, the others wait for it and reuse the result.
+        await using var installLock = await AcquireLockAsync(Path.Combine(root, "node_modules.install.lock"), ct).ConfigureAwait(false);
+        if (File.Exists(script))
+        {
+            return script;
+        }
+
         bool locked = File.Exists(Path.Combine(root, "package-lock.json"));
         log?.WriteLine($"Installing Azurite with npm {(locked ? "ci" : "install")} (once) ...");
         var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -182,6 +189,21 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
 
         return script;
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(500, ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private static int FreePort()

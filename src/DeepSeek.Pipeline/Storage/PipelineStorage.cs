@@ -71,6 +71,14 @@ public sealed class PipelineStorage
     public async Task WriteAsync(string container, string blob, BinaryData content, CancellationToken cancellationToken) =>
         await Container(container).GetBlobClient(blob).UploadAsync(content, overwrite: true, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Deletes a blob if it exists.</summary>
+    /// <param name="container">The container.</param>
+    /// <param name="blob">The blob name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task DeleteAsync(string container, string blob, CancellationToken cancellationToken) =>
+        await Container(container).GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
     /// <summary>Reads a blob.</summary>
     /// <param name="container">The container.</param>
     /// <param name="blob">The blob name.</param>

@@ -99,6 +99,12 @@ public sealed class StorageLayout
     /// <summary>Gets a job's record (model, caller, line count) blob (jobs container).</summary>
     public static string JobRecordBlob(string jobId) => $"{jobId}/job.json";
 
+    /// <summary>Gets the prefix of the markers of jobs not yet seen finished (jobs container).</summary>
+    public const string JobPendingPrefix = "pending/";
+
+    /// <summary>Gets a job's pending marker (jobs container): present from submission until recovery sees it finished.</summary>
+    public static string JobPendingBlob(string jobId) => JobPendingPrefix + jobId;
+
     /// <summary>Gets a job's manifest blob (jobs container).</summary>
     public static string JobManifestBlob(string jobId) => $"{jobId}/manifest.json";
 
