@@ -28,6 +28,8 @@ public static class WorkerHost
     public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The SDK logs every expected 404 (absent plan, result, marker) as a warning: keep errors only.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Azure.Core", "Error")]);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

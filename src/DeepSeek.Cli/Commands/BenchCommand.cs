@@ -10,7 +10,28 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure throughput side by side in one run.");
         bench.Add(Engine(console));
+        bench.Add(Pipeline(console));
         return bench;
+    }
+
+    private static Command Pipeline(CliConsole console)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (its `ratio` is engine rows/s over pipeline rows/s)." };
+        var requests = new Option<int>("--requests") { Description = "Single-row HTTP requests for the latency figures.", DefaultValueFactory = _ => 100 };
+        var rows = new Option<int>("--rows") { Description = "Rows in the job (one row per line).", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("pipeline", "The local stack (Azurite + worker) against the in-process engine on the same rows: latency, job throughput, storage operations per row.")
+        {
+            json, requests, rows,
+        };
+        command.SetAction((p, ct) => console.GuardAsync(async () =>
+        {
+            var root = DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot(Environment.CurrentDirectory) ?? DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot(AppContext.BaseDirectory)
+                ?? throw new CliUsageException("run `deepseek bench pipeline` inside the repository (it starts Azurite from the repository's package.json)");
+            var result = await Benchmarking.PipelineBenchmark.RunAsync(root, p.GetValue(requests), p.GetValue(rows), console.Error, ct).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(p.GetValue(json) ? result.ToJson() : result.ToTable()).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
     }
 
     private static Command Engine(CliConsole console)

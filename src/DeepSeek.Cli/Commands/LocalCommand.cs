@@ -10,6 +10,12 @@ namespace DeepSeek.Cli.Commands;
 /// <summary><c>deepseek local up</c>: Azurite + the worker + the demo model on this machine, until Ctrl-C.</summary>
 internal static class LocalCommand
 {
+    /// <summary>
+    /// The queue polling ceiling of the local stack: each stage hop waits up to this long for its next poll, so a
+    /// synchronous infer crosses three of them. Polls are free on Azurite; in Azure host.json keeps 2 s (cost).
+    /// </summary>
+    public const string LocalPollingInterval = "00:00:00.100";
+
     public static Command Create(CliConsole console)
     {
         var local = new Command("local", "Run the whole stack locally against Azurite.");
@@ -45,6 +51,7 @@ internal static class LocalCommand
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:DeepSeek"] = "Information",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = LocalPollingInterval,
         };
         var url = $"http://127.0.0.1:{port}";
         await using var app = WorkerHost.Build(["--urls", url], settings);

@@ -38,6 +38,12 @@ public sealed class AggregateStage(PipelineStorage storage, ModelRegistry models
             return;
         }
 
+        // Late aggregate messages of a finished request stop here: the outcome's last write is already stored.
+        if (await outcomes.IsRecordedAsync(plan.Request, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var partials = new Dictionary<int, float[]>();
         foreach (var expert in plan.Activated)
         {

@@ -46,6 +46,21 @@ public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models)
         return (result, created);
     }
 
+    /// <summary>
+    /// Tells whether a request's outcome is completely recorded: its last write (the job chunk marker for job
+    /// chunks, else the audit record) exists. A crash before that write leaves this false, so the next delivery heals it.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when nothing is left to write.</returns>
+    public Task<bool> IsRecordedAsync(RequestRecord request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request is { JobId: { } jobId, Chunk: { } chunk }
+            ? storage.ExistsAsync(storage.Layout.JobsContainer, StorageLayout.JobDoneBlob(jobId, chunk), cancellationToken)
+            : storage.ExistsAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(request.RequestId), cancellationToken);
+    }
+
     private AuditRecord Audit(InferenceResult result, RequestRecord? request, RoutingPlan? plan) => new()
     {
         RequestId = result.RequestId,

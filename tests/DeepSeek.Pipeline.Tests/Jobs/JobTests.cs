@@ -18,7 +18,7 @@ public sealed class JobTests(AzuriteFixture azurite)
     [Fact]
     public async Task Job_ThousandLines_SucceedsInInputOrderEqualToInProcessEngine()
     {
-        await using var h = await PipelineHarness.CreateAsync(azurite);
+        await using var h = await PipelineHarness.CreateAsync(azurite, new Dictionary<string, string?> { ["Pipeline:JobChunkRows"] = "64" });
         var x = StageTests.Rows(1000, seed: 21);
         var body = string.Concat(Enumerable.Range(0, 1000).Select(i => Line(x, i, 1) + "\n"));
 
