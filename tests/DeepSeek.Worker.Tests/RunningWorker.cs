@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using DeepSeek.Pipeline.Local;
 using DeepSeek.Pipeline.Tests;
 using Microsoft.AspNetCore.Builder;
 
@@ -26,7 +25,7 @@ public sealed class RunningWorker : IAsyncDisposable
             settings[key] = value;
         }
 
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{AzuriteServer.FreePort()}");
         var app = WorkerHost.Build(["--urls", url.ToString()], settings);
         await app.StartAsync();
         return new RunningWorker(app, url);
@@ -41,13 +40,6 @@ public sealed class RunningWorker : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
         ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
     };
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

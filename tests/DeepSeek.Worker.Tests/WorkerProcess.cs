@@ -18,7 +18,7 @@ public sealed class WorkerProcess : IDisposable
 
     public static async Task<WorkerProcess> StartAsync(PipelineHarness harness, IDictionary<string, string?> extra)
     {
-        var url = new Uri($"http://127.0.0.1:{RunningWorker.FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{DeepSeek.Pipeline.Local.AzuriteServer.FreePort()}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DeepSeek.Worker.dll"));
         start.ArgumentList.Add("--urls");

@@ -26,7 +26,7 @@ internal static class PipelineBenchmark
         {
             var bundle = DemoBundle.Create(Path.Combine(work, "models", "demo"), new DemoBundleOptions());
             await using var azurite = await AzuriteServer.StartAsync(repositoryRoot, null, progress, cancellationToken: ct).ConfigureAwait(false);
-            var url = $"http://127.0.0.1:{FreePort()}";
+            var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
             await using var app = WorkerHost.Build(["--urls", url], new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -145,12 +145,5 @@ internal static class PipelineBenchmark
     {
         var rng = new Random(1);
         return [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, width).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray())];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

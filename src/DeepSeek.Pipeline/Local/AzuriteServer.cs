@@ -206,7 +206,9 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A TCP port on loopback that is free right now.</summary>
+    /// <returns>The port.</returns>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,11 +1,11 @@
-namespace DeepSeek.Moe.Tests;
+namespace DeepSeek.Tests;
 
 /// <summary>A unique temporary folder, deleted on dispose (errors swallowed).</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dsm-tests-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "deepseek-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
