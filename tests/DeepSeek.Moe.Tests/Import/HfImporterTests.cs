@@ -153,6 +153,11 @@ public sealed partial class HfImporterTests : IDisposable
 
         Assert.InRange(maxDiff, 0, Tolerance);
         Assert.Contains(expected.Outputs, v => Math.Abs(v) > 0.1);
+
+        // The engine also equals the project's own managed reference on the imported bundle (1e-5: both see the same float32 weights).
+        var managed = new ReferenceMoe(bundle).Forward(x, Rows, seed: 9);
+        Assert.Equal(managed.Routing.Indices, actual.Routing.Indices);
+        Assert.InRange(TestData.MaxAbsDiff(managed.Outputs, actual.Outputs), 0, 1e-5);
         return expected;
     }
 
