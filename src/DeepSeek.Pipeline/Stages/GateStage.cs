@@ -11,7 +11,7 @@ namespace DeepSeek.Pipeline.Stages;
 /// message reuses the stored plan, so routing is never redrawn), then sends one message per activated
 /// expert to that expert's shard queue.
 /// </summary>
-public sealed class GateStage(PipelineStorage storage, ModelRegistry models, PayloadReader payloads, StageFailures failures, TimeProvider time, ILogger<GateStage> logger)
+public sealed class GateStage(PipelineStorage storage, ModelRegistry models, PayloadReader payloads, OutcomeWriter outcomes, StageFailures failures, TimeProvider time, ILogger<GateStage> logger)
 {
     /// <summary>Handles one gate message.</summary>
     /// <param name="message">The message text.</param>
@@ -33,6 +33,13 @@ public sealed class GateStage(PipelineStorage storage, ModelRegistry models, Pay
         string planState;
         if (stored is not null)
         {
+            // A redelivery: if the request already finished, re-sending its expert messages would only repeat work.
+            if (await outcomes.IsRecordedAsync(request, ct).ConfigureAwait(false))
+            {
+                PipelineLog.Routed(logger, request.RequestId, 0, "already finished");
+                return;
+            }
+
             plan = MessageJson.Read(stored.ToString(), PipelineJsonContext.Default.RoutingPlan);
             planState = "reused";
         }

@@ -27,6 +27,11 @@ public sealed class PoisonStage(PipelineStorage storage, OutcomeWriter outcomes,
             if (source == layout.JobsQueue)
             {
                 var job = MessageJson.Read(message, PipelineJsonContext.Default.JobMessage);
+                if (!JobIds.IsValid(job.JobId))
+                {
+                    throw new InvalidDataException($"'{job.JobId}' is not a job id.");
+                }
+
                 await FailJobAsync(job.JobId, source, cancellationToken).ConfigureAwait(false);
                 PipelineLog.PoisonRecorded(logger, poisonQueue, job.JobId);
                 return;
@@ -34,7 +39,13 @@ public sealed class PoisonStage(PipelineStorage storage, OutcomeWriter outcomes,
 
             string requestId = source == layout.GateQueue ? MessageJson.Read(message, PipelineJsonContext.Default.GateMessage).Request.RequestId
                 : source == layout.AggregateQueue ? MessageJson.Read(message, PipelineJsonContext.Default.AggregateMessage).RequestId
-                : MessageJson.Read(message, PipelineJsonContext.Default.ExpertMessage).RequestId;
+                : source.StartsWith(layout.Prefix + "-expert-", StringComparison.Ordinal) ? MessageJson.Read(message, PipelineJsonContext.Default.ExpertMessage).RequestId
+                : throw new InvalidDataException($"'{poisonQueue}' is not a poison queue of this pipeline (prefix '{layout.Prefix}').");
+            if (!Http.InferenceApi.IsValidId(requestId))
+            {
+                throw new InvalidDataException($"'{requestId}' is not a request id.");
+            }
+
             await FailRequestAsync(requestId, source, cancellationToken).ConfigureAwait(false);
             PipelineLog.PoisonRecorded(logger, poisonQueue, requestId);
         }
