@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeepSeek.Cli.Commands;
+using DeepSeek.Moe.Native.Engine;
 
 namespace DeepSeek.Cli;
 
@@ -8,6 +9,8 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // Before the commands are built: --backend accepts what MoeBackends.All lists at that moment.
+        NativeBackends.Register();
         var console = new CliConsole(output, error);
         var root = new RootCommand("DeepSeek.Functions: serverless Mixture-of-Experts inference.")
         {

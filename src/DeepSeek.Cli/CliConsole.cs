@@ -2,6 +2,7 @@ using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Moe.Experts;
 using DeepSeek.Moe.Import;
+using DeepSeek.Moe.Native;
 
 namespace DeepSeek.Cli;
 
@@ -29,5 +30,6 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
 
     private static bool IsExpected(Exception ex) => ex is BundleException or InvalidInputException
         or ExecutionProviderUnavailableException or IOException or UnauthorizedAccessException
-        or System.Text.Json.JsonException or ArgumentException or CliUsageException or ImportException;
+        or System.Text.Json.JsonException or ArgumentException or CliUsageException or ImportException
+        or NativeLibraryLoadException or NativeException;
 }

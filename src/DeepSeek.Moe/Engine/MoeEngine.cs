@@ -15,6 +15,7 @@ public sealed class MoeEngine : IDisposable
     private readonly IExpertKernel _gate;
     private readonly IExpertKernel[] _experts;
     private readonly IExpertKernel[] _shared;
+    private readonly IMoeLayerKernel? _layer;
 
     /// <summary>Initializes an engine over kernels the caller created (for example native ones).</summary>
     /// <param name="bundle">The bundle the kernels came from.</param>
@@ -24,6 +25,19 @@ public sealed class MoeEngine : IDisposable
     /// <param name="shared">One kernel per shared expert.</param>
     /// <exception cref="ArgumentException">A kernel's widths do not match the bundle.</exception>
     public MoeEngine(ModelBundle bundle, string backend, IExpertKernel gate, IReadOnlyList<IExpertKernel> experts, IReadOnlyList<IExpertKernel> shared)
+        : this(bundle, backend, gate, experts, shared, layer: null)
+    {
+    }
+
+    /// <summary>Initializes an engine whose sparse forward pass runs dispatch, experts and combination in one layer kernel.</summary>
+    /// <param name="bundle">The bundle the kernels came from.</param>
+    /// <param name="backend">The backend name reported to callers (for example <c>native-cpu</c>).</param>
+    /// <param name="gate">The gate kernel: d_model to experts.</param>
+    /// <param name="experts">One kernel per routed expert (used by <see cref="RunExpert"/> and dense passes).</param>
+    /// <param name="shared">One kernel per shared expert.</param>
+    /// <param name="layer">The whole-layer kernel over the same experts, or <see langword="null"/> to dispatch here; owned (disposed first) by the engine.</param>
+    /// <exception cref="ArgumentException">A kernel's widths do not match the bundle.</exception>
+    public MoeEngine(ModelBundle bundle, string backend, IExpertKernel gate, IReadOnlyList<IExpertKernel> experts, IReadOnlyList<IExpertKernel> shared, IMoeLayerKernel? layer)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(gate);
@@ -47,6 +61,7 @@ public sealed class MoeEngine : IDisposable
         _gate = gate;
         _experts = [.. experts];
         _shared = [.. shared];
+        _layer = layer;
     }
 
     /// <summary>Gets the bundle.</summary>
@@ -185,6 +200,12 @@ public sealed class MoeEngine : IDisposable
     {
         var routing = Route(x, rows, seed);
         var output = new float[rows * DOut];
+        if (_layer is not null && mode == ForwardMode.Sparse)
+        {
+            _layer.Run(x, rows, routing.Indices, routing.Weights, routing.TopK, output);
+            return new MoeOutput(output, rows, DOut, routing);
+        }
+
         int k = routing.TopK, dIn = DModel, dOut = DOut;
         var dispatch = ExpertDispatch.From(routing);
         var slotOut = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * k * dOut));
@@ -260,6 +281,7 @@ public sealed class MoeEngine : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _layer?.Dispose();
         _gate.Dispose();
         foreach (var k in _experts.Concat(_shared))
         {

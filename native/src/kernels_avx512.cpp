@@ -1,0 +1,35 @@
+// The AVX-512F kernel table. Compiled with -mavx512f; used only when the CPU has it (and AVX2/FMA).
+#include "kernel_table.h"
+#include "simd_avx512.h"
+
+namespace {
+// Micro-tile 12 x 32: 24 zmm accumulators of the 32 registers.
+constexpr int kMr = 12;   // rows
+constexpr int kNv = 2;   // vectors across
+// Vectors the row kernels (GeLU) process in lockstep to hide their dependency chain.
+constexpr int kPack = 4;
+}  // namespace
+
+#include "gemm_micro_impl.h"
+#include "rowops_impl.h"
+
+namespace dsm {
+
+extern const KernelTable kAvx512Kernels = {
+    "avx512",  // name
+    kMr,       // mr
+    256,       // kc: a 32 KiB B micro-panel (kc x 32 floats) stays in L1
+    192,       // mc: the packed A block (mc x kc) stays in L2
+    pack_a,
+    gemm_block,
+    layernorm_gelu_rows,
+    layernorm_rows,
+    gelu_span,
+    silu_mul_span,
+    dot_span,
+    scale_span,
+    axpy_span,
+    add_span,
+};
+
+}  // namespace dsm
