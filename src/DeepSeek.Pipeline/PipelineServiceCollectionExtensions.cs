@@ -21,6 +21,8 @@ public static class PipelineServiceCollectionExtensions
     public static IServiceCollection AddMoePipeline(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Pipeline:Backend may name native-cpu or native-cuda: both hosts offer every backend.
+        Moe.Native.Engine.NativeBackends.Register();
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExpertRuntimeOptions>().Bind(configuration.GetSection(ExpertRuntimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -29,6 +29,27 @@ public sealed class StageTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task Pipeline_NativeBackend_MatchesOnnxEngineWithin1e4()
+    {
+        await using var h = await PipelineHarness.CreateAsync(azurite, new Dictionary<string, string?> { ["Pipeline:Backend"] = "native-cpu" });
+        var x = Rows(7, seed: 8);
+
+        await h.Get<InferenceSubmitter>().SubmitAsync("native", "demo", x, 7, PipelineHarness.DModel, 3, null, null, null, default);
+        await h.DrainAsync();
+
+        var result = await h.Get<RequestReader>().ResultAsync("native", default);
+        Assert.Equal(RequestStatus.Succeeded, result!.Status);
+        Assert.Equal("native-cpu", h.Get<ModelRegistry>().Engine("demo").Backend);
+        using var onnx = MoeEngine.CreateOnnx(h.Get<ModelRegistry>().Engine("demo").Bundle);
+        var expected = onnx.Forward(x, 7, 3);
+        for (int r = 0; r < 7; r++)
+        {
+            Assert.Equal(expected.Routing.ExpertsOf(r).ToArray(), result.Routing![r].Experts);
+            Assert.All(expected.Row(r).ToArray().Zip(result.Outputs![r]), p => Assert.InRange(Math.Abs(p.First - p.Second), 0, 1e-4));
+        }
+    }
+
     [Theory]
     [InlineData("gate")]
     [InlineData("expert")]
