@@ -1,4 +1,4 @@
-namespace DeepSeek.Moe.Native.Tests;
+namespace DeepSeek.Tests;
 
 internal static class TestData
 {
