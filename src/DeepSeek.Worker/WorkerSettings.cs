@@ -1,6 +1,7 @@
 using System.Globalization;
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Pipeline.Configuration;
+using DeepSeek.Pipeline.Models;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -51,12 +52,8 @@ internal static class WorkerSettings
         return settings;
     }
 
-    private static HashSet<int> ShardsOf(string modelsPath)
-    {
-        var manifests = File.Exists(Path.Combine(modelsPath, MoeManifest.FileName))
-            ? [Path.Combine(modelsPath, MoeManifest.FileName)]
-            : Directory.Exists(modelsPath) ? Directory.EnumerateFiles(modelsPath, MoeManifest.FileName, SearchOption.AllDirectories) : [];
-        return manifests.Select(ModelBundle.ReadManifest)
+    private static HashSet<int> ShardsOf(string modelsPath) =>
+        ModelRegistry.BundleFolders(modelsPath)
+            .Select(d => ModelBundle.ReadManifest(Path.Combine(d, MoeManifest.FileName)))
             .SelectMany(m => m.Experts.Concat(m.SharedExperts)).Select(e => e.Shard).ToHashSet();
-    }
 }

@@ -8,7 +8,8 @@ public sealed class NativeCTestSuiteTests
     [Fact]
     public async Task CTest_NativeSuite_AllPass()
     {
-        var root = FindRoot(AppContext.BaseDirectory);
+        var root = DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
         var buildDir = Path.Combine(root, "native", "build", configuration);
         Assert.True(File.Exists(Path.Combine(buildDir, "CTestTestfile.cmake")), $"No ctest suite in {buildDir}: the native build did not run (or GoogleTest was not found).");
@@ -27,18 +28,5 @@ public sealed class NativeCTestSuiteTests
         Assert.True(process.ExitCode == 0, $"ctest failed:\n{output}\n{error}");
         Assert.Contains("100% tests passed", output);
         Assert.DoesNotContain("No tests were found", output);
-    }
-
-    private static string FindRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DeepSeek.Functions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + start);
     }
 }

@@ -25,7 +25,7 @@ internal static class BenchCommand
         };
         command.SetAction((p, ct) => console.GuardAsync(async () =>
         {
-            var root = DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot(Environment.CurrentDirectory) ?? DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot(AppContext.BaseDirectory)
+            var root = DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot()
                 ?? throw new CliUsageException("run `deepseek bench pipeline` inside the repository (it starts Azurite from the repository's package.json)");
             var result = await Benchmarking.PipelineBenchmark.RunAsync(root, p.GetValue(requests), p.GetValue(rows), console.Error, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(p.GetValue(json) ? result.ToJson() : result.ToTable()).ConfigureAwait(false);

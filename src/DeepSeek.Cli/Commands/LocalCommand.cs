@@ -38,7 +38,7 @@ internal static class LocalCommand
 
     private static async Task<int> RunAsync(CliConsole console, DirectoryInfo? model, int port, DirectoryInfo? data, CancellationToken ct)
     {
-        var root = AzuriteServer.FindRepositoryRoot(Environment.CurrentDirectory) ?? AzuriteServer.FindRepositoryRoot(AppContext.BaseDirectory)
+        var root = AzuriteServer.FindRepositoryRoot()
             ?? throw new CliUsageException("run `deepseek local up` inside the repository (it installs Azurite from the repository's package.json)");
         var state = data?.FullName ?? Path.Combine(root, ".local");
         var modelsPath = model?.FullName ?? EnsureDemo(console, Path.Combine(state, "models"));

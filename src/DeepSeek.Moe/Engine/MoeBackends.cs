@@ -56,7 +56,7 @@ public static class MoeBackends
     /// <summary>Creates an engine on a named backend.</summary>
     /// <param name="bundle">The bundle.</param>
     /// <param name="backend">One of <see cref="All"/>.</param>
-    /// <param name="options">Session options; the backend name sets the provider. <value>Defaults to ONNX Runtime defaults.</value></param>
+    /// <param name="options">Session options (not modified); the backend name sets the provider. <value>Defaults to ONNX Runtime defaults.</value></param>
     /// <returns>The engine.</returns>
     /// <exception cref="ArgumentException">The backend name is unknown.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">The provider cannot load and no fallback is configured.</exception>
@@ -74,13 +74,21 @@ public static class MoeBackends
             return registered(bundle, options);
         }
 
-        options.ExecutionProvider = backend switch
+        // The backend name decides the provider; the caller's options (often a shared singleton) stay untouched.
+        var sessionOptions = new ExpertRuntimeOptions
         {
-            OnnxCpu => ExecutionProviders.Cpu,
-            OnnxCuda => ExecutionProviders.Cuda,
-            OnnxTensorRt => ExecutionProviders.TensorRt,
-            _ => throw new ArgumentException($"Unknown backend '{backend}'; this build offers {string.Join(", ", All)}.", nameof(backend)),
+            ExecutionProvider = backend switch
+            {
+                OnnxCpu => ExecutionProviders.Cpu,
+                OnnxCuda => ExecutionProviders.Cuda,
+                OnnxTensorRt => ExecutionProviders.TensorRt,
+                _ => throw new ArgumentException($"Unknown backend '{backend}'; this build offers {string.Join(", ", All)}.", nameof(backend)),
+            },
+            FallbackToCpu = options.FallbackToCpu,
+            DeviceId = options.DeviceId,
+            IntraOpThreads = options.IntraOpThreads,
+            GraphOptimization = options.GraphOptimization,
         };
-        return MoeEngine.CreateOnnx(bundle, options);
+        return MoeEngine.CreateOnnx(bundle, sessionOptions);
     }
 }

@@ -100,6 +100,11 @@ public sealed class AzuriteServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Finds the repository root above the current folder, else above this program's folder.</summary>
+    /// <returns>The root, or null.</returns>
+    public static string? FindRepositoryRoot() =>
+        FindRepositoryRoot(Environment.CurrentDirectory) ?? FindRepositoryRoot(AppContext.BaseDirectory);
+
     /// <summary>Finds the repository root (the folder with package.json and the solution) above a folder.</summary>
     /// <param name="start">Where to start looking.</param>
     /// <returns>The root, or null.</returns>

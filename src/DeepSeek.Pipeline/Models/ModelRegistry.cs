@@ -33,7 +33,7 @@ public sealed class ModelRegistry : IDisposable
         _backend = options.Value.Backend;
         _runtime = runtime.Value;
         _bundles = new Dictionary<string, ModelBundle>(StringComparer.Ordinal);
-        foreach (var bundle in LoadAll(options.Value.ModelsPath))
+        foreach (var bundle in BundleFolders(options.Value.ModelsPath).Select(d => ModelBundle.Load(d)))
         {
             if (!_bundles.TryAdd(bundle.Manifest.Id, bundle))
             {
@@ -69,7 +69,7 @@ public sealed class ModelRegistry : IDisposable
             throw new UnknownModelException($"Model '{model.Id}' version '{model.Version}' was planned, but this instance serves version '{bundle.Manifest.Version}'.");
         }
 
-        return _engines.GetOrAdd(model.Id, _ => new Lazy<MoeEngine>(() => MoeBackends.Create(bundle, _backend, Clone(_runtime)))).Value;
+        return _engines.GetOrAdd(model.Id, _ => new Lazy<MoeEngine>(() => MoeBackends.Create(bundle, _backend, _runtime))).Value;
     }
 
     /// <summary>Gets a model's engine by id at its current version.</summary>
@@ -110,11 +110,18 @@ public sealed class ModelRegistry : IDisposable
         ? b
         : throw new UnknownModelException($"Model '{id}' is not served here; known models: {string.Join(", ", _bundles.Keys.Order())}.");
 
-    private static IEnumerable<ModelBundle> LoadAll(string path)
+    /// <summary>
+    /// The bundle folders a models path names: the path itself when it holds a <c>moe.json</c>, else each of its
+    /// sub-folders that does, in ordinal order.
+    /// </summary>
+    /// <param name="path">The models path (<see cref="PipelineOptions.ModelsPath"/>).</param>
+    /// <returns>The bundle folders.</returns>
+    /// <exception cref="DirectoryNotFoundException">The path does not exist.</exception>
+    public static IReadOnlyList<string> BundleFolders(string path)
     {
         if (File.Exists(Path.Combine(path, MoeManifest.FileName)))
         {
-            return [ModelBundle.Load(path)];
+            return [path];
         }
 
         if (!Directory.Exists(path))
@@ -122,17 +129,7 @@ public sealed class ModelRegistry : IDisposable
             throw new DirectoryNotFoundException($"The models folder '{Path.GetFullPath(path)}' does not exist (setting {PipelineOptions.SectionName}:{nameof(PipelineOptions.ModelsPath)}).");
         }
 
-        return Directory.EnumerateDirectories(path).Order(StringComparer.Ordinal)
-            .Where(d => File.Exists(Path.Combine(d, MoeManifest.FileName)))
-            .Select(d => ModelBundle.Load(d)).ToList();
+        return [.. Directory.EnumerateDirectories(path).Order(StringComparer.Ordinal)
+            .Where(d => File.Exists(Path.Combine(d, MoeManifest.FileName)))];
     }
-
-    private static ExpertRuntimeOptions Clone(ExpertRuntimeOptions o) => new()
-    {
-        ExecutionProvider = o.ExecutionProvider,
-        FallbackToCpu = o.FallbackToCpu,
-        DeviceId = o.DeviceId,
-        IntraOpThreads = o.IntraOpThreads,
-        GraphOptimization = o.GraphOptimization,
-    };
 }
