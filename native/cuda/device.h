@@ -1,7 +1,7 @@
 // CUDA plumbing of libdeepseek_moe_cuda: every CUDA/cuBLAS status becomes a dsm::Error (so guard() turns
 // it into DSM_DEVICE_ERROR or DSM_OUT_OF_MEMORY at the boundary), device buffers, and one stream + cuBLAS
 // handle + scratch per host thread.
-// Not compiled or run on the development machines (no nvcc, no GPU): see native/README.md.
+// Built and tested on a GPU machine by native/scripts/gpu-check.sh (the development machines have no GPU).
 #ifndef DSM_CUDA_DEVICE_H
 #define DSM_CUDA_DEVICE_H
 

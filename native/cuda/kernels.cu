@@ -1,4 +1,4 @@
-// CUDA kernels of libdeepseek_moe_cuda. Not compiled or run on the development machines (no nvcc, no GPU).
+// CUDA kernels of libdeepseek_moe_cuda (built and tested on a GPU machine by native/scripts/gpu-check.sh).
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -68,6 +68,86 @@ __global__ void layernorm_kernel(const float* x, const float* __restrict__ gamma
         yr[c] = v;
     }
 }
+
+// The sums of a and b over the block (every thread gets both), in one round of shuffles and barriers.
+__device__ double2 block_sum2(double a, double b, double2* partial) {
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        a += __shfl_down_sync(0xffffffffu, a, offset);
+        b += __shfl_down_sync(0xffffffffu, b, offset);
+    }
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (lane == 0) partial[warp] = make_double2(a, b);
+    __syncthreads();
+    if (warp == 0) {
+        const int warps = (blockDim.x + 31) >> 5;
+        a = lane < warps ? partial[lane].x : 0.0;
+        b = lane < warps ? partial[lane].y : 0.0;
+        for (int offset = 16; offset > 0; offset >>= 1) {
+            a += __shfl_down_sync(0xffffffffu, a, offset);
+            b += __shfl_down_sync(0xffffffffu, b, offset);
+        }
+        if (lane == 0) partial[0] = make_double2(a, b);
+    }
+    __syncthreads();
+    return partial[0];
+}
+
+// float4s per thread that the register kernel holds: rows of up to kBlock * 4 * kLnVec4 columns.
+constexpr int kLnVec4 = 4;
+
+// The same LayerNorm (+GeLU) for rows that fit in registers (cols a multiple of 4, at most kBlock * 16): each
+// thread loads its float4s once, the block reduces both sums in one round, and the thread normalizes what it
+// holds, so the row crosses device memory once each way. Same statistics and per-element arithmetic as
+// layernorm_kernel. x and y may alias (each thread reads everything it writes first).
+template <bool Gelu>
+__global__ void __launch_bounds__(kBlock) layernorm_regs_kernel(const float* x, const float* __restrict__ gamma,
+                                                                const float* __restrict__ beta, float* y,
+                                                                int64_t cols, float eps) {
+    __shared__ double2 partial[32];
+    const int64_t row = blockIdx.x;
+    const float4* xr = reinterpret_cast<const float4*>(x + row * cols);
+    float4* yr = reinterpret_cast<float4*>(y + row * cols);
+    const int64_t n4 = cols / 4;
+    const float pivot = x[row * cols];
+    float4 v[kLnVec4];
+    float s = 0.0f, q = 0.0f;
+#pragma unroll
+    for (int i = 0; i < kLnVec4; ++i) {
+        const int64_t c = threadIdx.x + static_cast<int64_t>(i) * kBlock;
+        v[i] = c < n4 ? xr[c] : make_float4(pivot, pivot, pivot, pivot);
+        const float d0 = v[i].x - pivot, d1 = v[i].y - pivot, d2 = v[i].z - pivot, d3 = v[i].w - pivot;
+        s += (d0 + d1) + (d2 + d3);
+        q = fmaf(d0, d0, fmaf(d1, d1, fmaf(d2, d2, fmaf(d3, d3, q))));
+    }
+    const double2 sums = block_sum2(s, q, partial);
+    const double md = sums.x / static_cast<double>(cols);
+    double var = sums.y / static_cast<double>(cols) - md * md;
+    if (var < 0.0) var = 0.0;
+    const float mean = static_cast<float>(pivot + md);
+    const float rstd = static_cast<float>(1.0 / sqrt(var + static_cast<double>(eps)));
+    const float4* g4 = reinterpret_cast<const float4*>(gamma);
+    const float4* b4 = reinterpret_cast<const float4*>(beta);
+#pragma unroll
+    for (int i = 0; i < kLnVec4; ++i) {
+        const int64_t c = threadIdx.x + static_cast<int64_t>(i) * kBlock;
+        if (c >= n4) break;
+        const float4 g = g4[c], b = b4[c];
+        float4 o;
+        o.x = fmaf((v[i].x - mean) * rstd, g.x, b.x);
+        o.y = fmaf((v[i].y - mean) * rstd, g.y, b.y);
+        o.z = fmaf((v[i].z - mean) * rstd, g.z, b.z);
+        o.w = fmaf((v[i].w - mean) * rstd, g.w, b.w);
+        if (Gelu) {
+            o.x = gelu(o.x);
+            o.y = gelu(o.y);
+            o.z = gelu(o.z);
+            o.w = gelu(o.w);
+        }
+        yr[c] = o;
+    }
+}
+
+bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
 
 __global__ void gelu_kernel(const float* x, float* y, int64_t count) {
     for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < count;
@@ -176,7 +256,13 @@ unsigned row_grid(int64_t rows) {
 void launch_layernorm(const float* x, const float* gamma, const float* beta, float* y, int64_t rows, int64_t cols,
                       float eps, bool gelu, cudaStream_t stream) {
     if (rows == 0 || cols == 0) return;
-    if (gelu)
+    const bool regs = cols % 4 == 0 && cols <= int64_t{kBlock} * 4 * kLnVec4 && aligned16(x) && aligned16(y) &&
+                      aligned16(gamma) && aligned16(beta);
+    if (regs && gelu)
+        layernorm_regs_kernel<true><<<row_grid(rows), kBlock, 0, stream>>>(x, gamma, beta, y, cols, eps);
+    else if (regs)
+        layernorm_regs_kernel<false><<<row_grid(rows), kBlock, 0, stream>>>(x, gamma, beta, y, cols, eps);
+    else if (gelu)
         layernorm_kernel<true><<<row_grid(rows), kBlock, 0, stream>>>(x, gamma, beta, y, cols, eps);
     else
         layernorm_kernel<false><<<row_grid(rows), kBlock, 0, stream>>>(x, gamma, beta, y, cols, eps);

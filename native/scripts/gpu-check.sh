@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # GPU check of libdeepseek_moe_cuda, for a machine with an NVIDIA GPU, the CUDA toolkit (nvcc, cuBLAS),
-# CMake >= 3.22, GoogleTest and Google Benchmark. Configures with CUDA, builds both libraries, runs every
+# CMake >= 3.22, GoogleTest and Google Benchmark (installed, or their sources named by DSM_GTEST_SOURCE_DIR and
+# DSM_BENCHMARK_SOURCE_DIR). Configures with CUDA, builds both libraries, runs every
 # ctest test (CPU and "cuda."-prefixed) and a short benchmark of each library, then prints a summary.
 # Takes a few minutes. Usage: native/scripts/gpu-check.sh [build-dir]   (CUDA_ARCH=90 to pick the arch)
 set -uo pipefail
@@ -25,8 +26,13 @@ fi
 command -v nvcc > /dev/null || fail "nvcc not found: install the CUDA toolkit or put it on PATH"
 nvcc --version | tail -n 1 | tee -a "$log"
 
+# Where GoogleTest / Google Benchmark are not installed, their source trees may be named instead.
+deps=()
+[ -n "${DSM_GTEST_SOURCE_DIR:-}" ] && deps+=("-DDSM_GTEST_SOURCE_DIR=$DSM_GTEST_SOURCE_DIR")
+[ -n "${DSM_BENCHMARK_SOURCE_DIR:-}" ] && deps+=("-DDSM_BENCHMARK_SOURCE_DIR=$DSM_BENCHMARK_SOURCE_DIR")
+
 step "configure (CMAKE_CUDA_ARCHITECTURES=$arch)"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch" >> "$log" 2>&1 \
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES="$arch" "${deps[@]}" >> "$log" 2>&1 \
     || fail "configure failed"
 grep -q "no CUDA compiler found" "$log" && fail "CMake did not find the CUDA compiler"
 
@@ -52,6 +58,11 @@ if [ -x "$build/dsm_bench_cuda" ]; then
     "$build/dsm_bench_cuda" --benchmark_filter='LayerNorm|BM_Layer|BM_Sgemm' "${bench_args[@]}" > "$build/bench_cuda.txt" 2>&1
     cat "$build/bench_cuda.txt" >> "$log"
 fi
+step "device-resident timings (CUDA kernels on device buffers, no host copies)"
+if [ -x "$build/dsm_cuda_device_bench" ]; then
+    "$build/dsm_cuda_device_bench" > "$build/bench_cuda_device.txt" 2>&1 || ctest_rc=1
+    cat "$build/bench_cuda_device.txt" >> "$log"
+fi
 
 echo
 echo "================ gpu-check summary ================"
@@ -62,5 +73,9 @@ for f in bench_cpu bench_cuda; do
     echo "$f:"
     grep -E '^BM_' "$build/$f.txt" | awk '{printf "  %-70s %10s %s\n", $1, $2, $3}'
 done
+if [ -f "$build/bench_cuda_device.txt" ]; then
+    echo "bench_cuda_device:"
+    sed 's/^/  /' "$build/bench_cuda_device.txt"
+fi
 echo "full log:   $log"
 exit "$ctest_rc"
