@@ -1,3 +1,4 @@
+using DeepSeek.Moe.Batching;
 using DeepSeek.Moe.Experts;
 using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Ingress;
@@ -25,6 +26,8 @@ public static class PipelineServiceCollectionExtensions
         Moe.Native.Engine.NativeBackends.Register();
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExpertRuntimeOptions>().Bind(configuration.GetSection(ExpertRuntimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BatchingOptions>().Bind(configuration.GetSection(BatchingOptions.SectionName)).ValidateOnStart()
+            .Validate(o => { o.Validate(); return true; });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageLayout>();
         services.TryAddSingleton(sp =>

@@ -82,6 +82,19 @@ public sealed class MoeEngine : IDisposable
     /// <summary>Gets the number of routed experts.</summary>
     public int ExpertCount => _experts.Length;
 
+    /// <summary>Gets the gate kernel (for the micro-batcher).</summary>
+    internal IExpertKernel GateKernel => _gate;
+
+    /// <summary>Gets a routed expert's kernel (for the micro-batcher).</summary>
+    /// <param name="expert">The expert index.</param>
+    /// <returns>The kernel.</returns>
+    internal IExpertKernel ExpertKernel(int expert) => _experts[expert];
+
+    /// <summary>Gets a shared expert's kernel (for the micro-batcher).</summary>
+    /// <param name="shared">The shared expert index.</param>
+    /// <returns>The kernel.</returns>
+    internal IExpertKernel SharedKernel(int shared) => _shared[shared];
+
     /// <summary>Creates an engine whose gate and experts run on ONNX Runtime, one session per file.</summary>
     /// <param name="bundle">The bundle.</param>
     /// <param name="options">The runtime options. <value>Defaults to the CPU provider.</value></param>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DeepSeek.Moe.Batching;
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Moe.Experts;
@@ -17,21 +18,26 @@ namespace DeepSeek.Pipeline.Models;
 public sealed class ModelRegistry : IDisposable
 {
     private readonly Dictionary<string, ModelBundle> _bundles;
-    private readonly ConcurrentDictionary<string, Lazy<MoeEngine>> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<BatchingEngine>> _engines = new(StringComparer.Ordinal);
     private readonly string _backend;
     private readonly ExpertRuntimeOptions _runtime;
+    private readonly BatchingOptions _batching;
 
     /// <summary>Loads the bundles.</summary>
     /// <param name="options">Pipeline options (models folder, backend).</param>
     /// <param name="runtime">Session options.</param>
+    /// <param name="batching">Micro-batching of the stages' kernel calls.</param>
     /// <param name="logger">The logger.</param>
     /// <exception cref="BundleException">A bundle is invalid, or two share an id.</exception>
-    public ModelRegistry(IOptions<PipelineOptions> options, IOptions<ExpertRuntimeOptions> runtime, ILogger<ModelRegistry> logger)
+    public ModelRegistry(IOptions<PipelineOptions> options, IOptions<ExpertRuntimeOptions> runtime, IOptions<BatchingOptions> batching, ILogger<ModelRegistry> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(batching);
         _backend = options.Value.Backend;
         _runtime = runtime.Value;
+        _batching = batching.Value;
+        _batching.Validate();
         _bundles = new Dictionary<string, ModelBundle>(StringComparer.Ordinal);
         foreach (var bundle in BundleFolders(options.Value.ModelsPath).Select(d => ModelBundle.Load(d)))
         {
@@ -60,7 +66,13 @@ public sealed class ModelRegistry : IDisposable
     /// <param name="model">The model and, when given, the version the work was planned with.</param>
     /// <returns>The engine.</returns>
     /// <exception cref="UnknownModelException">The model is not served here, or its version changed.</exception>
-    public MoeEngine Engine(ModelRef model)
+    public MoeEngine Engine(ModelRef model) => Batching(model).Engine;
+
+    /// <summary>Gets a model's engine behind its micro-batchers (what the stages call), creating it on first use.</summary>
+    /// <param name="model">The model and, when given, the version the work was planned with.</param>
+    /// <returns>The batching front of the engine.</returns>
+    /// <exception cref="UnknownModelException">The model is not served here, or its version changed.</exception>
+    public BatchingEngine Batching(ModelRef model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var bundle = Require(model.Id);
@@ -69,13 +81,18 @@ public sealed class ModelRegistry : IDisposable
             throw new UnknownModelException($"Model '{model.Id}' version '{model.Version}' was planned, but this instance serves version '{bundle.Manifest.Version}'.");
         }
 
-        return _engines.GetOrAdd(model.Id, _ => new Lazy<MoeEngine>(() => MoeBackends.Create(bundle, _backend, _runtime))).Value;
+        return _engines.GetOrAdd(model.Id, _ => new Lazy<BatchingEngine>(() => new BatchingEngine(MoeBackends.Create(bundle, _backend, _runtime), _batching))).Value;
     }
 
     /// <summary>Gets a model's engine by id at its current version.</summary>
     /// <param name="id">The model id.</param>
     /// <returns>The engine.</returns>
     public MoeEngine Engine(string id) => Engine(new ModelRef(id, Require(id).Manifest.Version));
+
+    /// <summary>Gets a model's engine behind its micro-batchers by id at its current version.</summary>
+    /// <param name="id">The model id.</param>
+    /// <returns>The batching front of the engine.</returns>
+    public BatchingEngine Batching(string id) => Batching(new ModelRef(id, Require(id).Manifest.Version));
 
     /// <summary>Gets the id, version and file hashes of a model for audit records.</summary>
     /// <param name="id">The model id.</param>
@@ -102,7 +119,7 @@ public sealed class ModelRegistry : IDisposable
     {
         foreach (var engine in _engines.Values.Where(l => l.IsValueCreated))
         {
-            engine.Value.Dispose();
+            engine.Value.Engine.Dispose();
         }
     }
 

@@ -24,19 +24,16 @@ public sealed class ExpertStage(PipelineStorage storage, ModelRegistry models, P
 
     private async Task RunAsync(ExpertMessage work, CancellationToken ct)
     {
-        var engine = models.Engine(work.Model);
+        var batching = models.Batching(work.Model);
+        var engine = batching.Engine;
         int d = engine.DModel, n = work.Rows.Length;
         var payload = await payloads.ReadAsync(work.Payload, ct).ConfigureAwait(false);
         var x = payload.Length == n * d ? payload : Gather(payload, work.Rows, d, work.RequestId);
-        var y = new float[n * engine.DOut];
-        if (work.Expert < engine.ExpertCount)
-        {
-            engine.RunExpert(work.Expert, x, n, y);
-        }
-        else
-        {
-            engine.RunSharedExpert(work.Expert - engine.ExpertCount, x, n, y);
-        }
+
+        // Concurrent messages for the same expert in this instance run as one kernel call (Moe:Batching).
+        var y = work.Expert < engine.ExpertCount
+            ? await batching.RunExpertAsync(work.Expert, x, n, ct).ConfigureAwait(false)
+            : await batching.RunSharedExpertAsync(work.Expert - engine.ExpertCount, x, n, ct).ConfigureAwait(false);
 
         bool created = await storage.TryCreateAsync(storage.Layout.StateContainer, StorageLayout.PartialBlob(work.RequestId, work.Expert),
             BinaryData.FromBytes(FloatPayload.ToBytes(y)), ct).ConfigureAwait(false);

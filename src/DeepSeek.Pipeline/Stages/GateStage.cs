@@ -46,7 +46,7 @@ public sealed class GateStage(PipelineStorage storage, ModelRegistry models, Pay
         else
         {
             x = await payloads.ReadAsync(request.Payload, ct).ConfigureAwait(false);
-            plan = MakePlan(request, x);
+            plan = await MakePlanAsync(request, x, ct).ConfigureAwait(false);
             bool created = await storage.TryCreateAsync(state, planBlob, MessageJson.Write(plan, PipelineJsonContext.Default.RoutingPlan), ct).ConfigureAwait(false);
             planState = created ? "created" : "lost race, reused";
             if (!created)
@@ -67,16 +67,17 @@ public sealed class GateStage(PipelineStorage storage, ModelRegistry models, Pay
         PipelineLog.Routed(logger, request.RequestId, plan.Activated.Length, planState);
     }
 
-    private RoutingPlan MakePlan(RequestRecord request, float[] x)
+    private async Task<RoutingPlan> MakePlanAsync(RequestRecord request, float[] x, CancellationToken ct)
     {
-        var engine = models.Engine(request.Model);
+        var batching = models.Batching(request.Model);
+        var engine = batching.Engine;
         var manifest = engine.Bundle.Manifest;
         if (request.Cols != engine.DModel || x.Length != request.Rows * request.Cols)
         {
             throw new InvalidDataException($"Request {request.RequestId} holds {request.Rows} x {request.Cols} values; model '{manifest.Id}' takes rows of {engine.DModel}.");
         }
 
-        var routing = engine.Route(x, request.Rows, request.Seed);
+        var routing = await batching.RouteAsync(x, request.Rows, request.Seed, ct).ConfigureAwait(false);
         var experts = new int[request.Rows][];
         var weights = new float[request.Rows][];
         var rowsOf = new SortedDictionary<int, List<int>>();

@@ -1,0 +1,193 @@
+using DeepSeek.Moe.Engine;
+using DeepSeek.Moe.Routing;
+
+namespace DeepSeek.Moe.Batching;
+
+/// <summary>
+/// The stage-level calls of an engine (gate + router, one routed expert, one shared expert) with concurrent
+/// calls for the same kernel coalesced by a <see cref="MicroBatcher"/> each; with batching disabled every call
+/// runs on its own. Only the gate's logits are batched: each caller is routed with its own seed and rows, so a
+/// request routes exactly as it would alone.
+/// </summary>
+public sealed class BatchingEngine
+{
+    private readonly MicroBatcher? _gate;
+    private readonly MicroBatcher?[] _experts;
+    private readonly MicroBatcher?[] _shared;
+
+    /// <summary>Initializes the batching front of an engine.</summary>
+    /// <param name="engine">The engine (not owned).</param>
+    /// <param name="options">The batching options; <see cref="BatchingOptions.Enabled"/> false passes every call through.</param>
+    public BatchingEngine(MoeEngine engine, BatchingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Engine = engine;
+        Enabled = options.Enabled;
+        _experts = new MicroBatcher?[engine.ExpertCount];
+        _shared = new MicroBatcher?[engine.SharedExpertCount];
+        if (!Enabled)
+        {
+            return;
+        }
+
+        _gate = new MicroBatcher(engine.GateKernel, options);
+        for (int e = 0; e < _experts.Length; e++)
+        {
+            _experts[e] = new MicroBatcher(engine.ExpertKernel(e), options);
+        }
+
+        for (int s = 0; s < _shared.Length; s++)
+        {
+            _shared[s] = new MicroBatcher(engine.SharedKernel(s), options);
+        }
+    }
+
+    /// <summary>Gets the engine.</summary>
+    public MoeEngine Engine { get; }
+
+    /// <summary>Gets a value indicating whether calls are coalesced.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Gets the calls made and kernel runs that served them, over the gate and every expert.</summary>
+    public (long Calls, long Runs) Counts
+    {
+        get
+        {
+            long calls = 0, runs = 0;
+            foreach (var b in _experts.Concat(_shared).Append(_gate).OfType<MicroBatcher>())
+            {
+                var (c, r) = b.Counts;
+                calls += c;
+                runs += r;
+            }
+
+            return (calls, runs);
+        }
+    }
+
+    /// <summary>Runs the gate (coalesced) and routes these rows with their own seed.</summary>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="seed">The routing seed.</param>
+    /// <param name="cancellationToken">Cancels this caller.</param>
+    /// <returns>The routing, identical to <see cref="MoeEngine.Route"/>.</returns>
+    public async Task<RoutingResult> RouteAsync(float[] x, int rows, ulong seed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (_gate is null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Engine.Route(x, rows, seed);
+        }
+
+        RequireRows(x, rows);
+        var logits = await _gate.RunAsync(x, rows, cancellationToken).ConfigureAwait(false);
+        return Engine.Router.Route(logits, rows, seed);
+    }
+
+    /// <summary>Runs one routed expert on these rows (coalesced with other callers of the same expert).</summary>
+    /// <param name="expert">The expert index.</param>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="cancellationToken">Cancels this caller.</param>
+    /// <returns>Row-major <c>[rows, d_out]</c>.</returns>
+    public Task<float[]> RunExpertAsync(int expert, float[] x, int rows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expert);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(expert, _experts.Length);
+        return RunAsync(_experts[expert], x, rows, (xs, n, y) => Engine.RunExpert(expert, xs, n, y), cancellationToken);
+    }
+
+    /// <summary>Runs one shared expert on these rows (coalesced with other callers of the same expert).</summary>
+    /// <param name="shared">The shared expert index.</param>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="cancellationToken">Cancels this caller.</param>
+    /// <returns>Row-major <c>[rows, d_out]</c>.</returns>
+    public Task<float[]> RunSharedExpertAsync(int shared, float[] x, int rows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shared);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shared, _shared.Length);
+        return RunAsync(_shared[shared], x, rows, (xs, n, y) => Engine.RunSharedExpert(shared, xs, n, y), cancellationToken);
+    }
+
+    /// <summary>
+    /// The whole layer for one caller, each kernel call coalesced with other callers': gate, routing with this
+    /// caller's seed, its activated experts concurrently, the weighted combination, shared experts.
+    /// </summary>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="seed">The routing seed.</param>
+    /// <param name="cancellationToken">Cancels this caller.</param>
+    /// <returns>Outputs and routing, equal to <see cref="MoeEngine.Forward"/> within float rounding of the batched kernels.</returns>
+    public async Task<MoeOutput> ForwardAsync(float[] x, int rows, ulong seed, CancellationToken cancellationToken)
+    {
+        var routing = await RouteAsync(x, rows, seed, cancellationToken).ConfigureAwait(false);
+        int k = routing.TopK, dIn = Engine.DModel, dOut = Engine.DOut;
+        var dispatch = ExpertDispatch.From(routing);
+        var runs = new List<(int[] Slots, Task<float[]> Output)>();
+        for (int e = 0; e < Engine.ExpertCount; e++)
+        {
+            var slots = dispatch.SlotsOf(e).ToArray();
+            if (slots.Length == 0)
+            {
+                continue;
+            }
+
+            var gx = new float[slots.Length * dIn];
+            for (int i = 0; i < slots.Length; i++)
+            {
+                x.AsSpan(slots[i] / k * dIn, dIn).CopyTo(gx.AsSpan(i * dIn, dIn));
+            }
+
+            runs.Add((slots, RunExpertAsync(e, gx, slots.Length, cancellationToken)));
+        }
+
+        var sharedRuns = Enumerable.Range(0, Engine.SharedExpertCount).Select(s => RunSharedExpertAsync(s, x, rows, cancellationToken)).ToList();
+        var slotOut = new float[rows * k * dOut];
+        foreach (var (slots, output) in runs)
+        {
+            var gy = await output.ConfigureAwait(false);
+            for (int i = 0; i < slots.Length; i++)
+            {
+                gy.AsSpan(i * dOut, dOut).CopyTo(slotOut.AsSpan(slots[i] * dOut, dOut));
+            }
+        }
+
+        var y = new float[rows * dOut];
+        MoeEngine.Combine(routing, slotOut, y, dOut);
+        foreach (var shared in sharedRuns)
+        {
+            var sy = await shared.ConfigureAwait(false);
+            System.Numerics.Tensors.TensorPrimitives.Add(y, sy, y);
+        }
+
+        return new MoeOutput(y, rows, dOut, routing);
+    }
+
+    private Task<float[]> RunAsync(MicroBatcher? batcher, float[] x, int rows, Action<float[], int, float[]> alone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (batcher is not null)
+        {
+            return batcher.RunAsync(x, rows, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireRows(x, rows);
+        var y = new float[rows * Engine.DOut];
+        alone(x, rows, y);
+        return Task.FromResult(y);
+    }
+
+    private void RequireRows(float[] x, int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (x.Length != (long)rows * Engine.DModel)
+        {
+            throw new ArgumentException($"Expected {rows} x {Engine.DModel} input values, got {x.Length}.", nameof(x));
+        }
+    }
+}

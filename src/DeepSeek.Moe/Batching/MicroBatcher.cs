@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using DeepSeek.Moe.Experts;
+
+namespace DeepSeek.Moe.Batching;
+
+/// <summary>
+/// Coalesces concurrent calls of one kernel into one kernel call: each caller's rows are stacked, run once, and
+/// each caller gets its own rows back. A caller cancelled before its batch runs is dropped from it; if a
+/// coalesced call fails, its callers are run one by one, so a failure reaches only the caller that caused it.
+/// One batch runs at a time per kernel; thread-safe.
+/// </summary>
+public sealed class MicroBatcher
+{
+    private readonly IExpertKernel _kernel;
+    private readonly int _maxRows;
+    private readonly long _maxDelayTicks;
+    private readonly Lock _lock = new();
+    private readonly List<Pending> _pending = [];
+    private bool _dispatching;
+    private long _lastRunEnded;
+    private long _calls;
+    private long _runs;
+
+    /// <summary>Initializes a batcher over a kernel.</summary>
+    /// <param name="kernel">The kernel (not owned).</param>
+    /// <param name="options">Maximum rows and delay.</param>
+    public MicroBatcher(IExpertKernel kernel, BatchingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _kernel = kernel;
+        _maxRows = options.MaxRows;
+        _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>Gets how many calls were made and how many kernel runs served them.</summary>
+    public (long Calls, long Runs) Counts
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_calls, _runs);
+            }
+        }
+    }
+
+    /// <summary>Runs the kernel on <paramref name="rows"/> rows, together with whatever other calls are waiting.</summary>
+    /// <param name="x">Row-major <c>[rows, InputWidth]</c>; not modified, and read until the task completes.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="cancellationToken">Cancels this caller only.</param>
+    /// <returns>Row-major <c>[rows, OutputWidth]</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not hold <paramref name="rows"/> rows.</exception>
+    public Task<float[]> RunAsync(float[] x, int rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (x.Length != (long)rows * _kernel.InputWidth)
+        {
+            throw new ArgumentException($"Expected {rows} x {_kernel.InputWidth} input values, got {x.Length}.", nameof(x));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<float[]>(cancellationToken);
+        }
+
+        if (rows == 0)
+        {
+            return Task.FromResult(Array.Empty<float>());
+        }
+
+        var pending = new Pending(x, rows, Stopwatch.GetTimestamp());
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Registration = cancellationToken.Register(static state =>
+            {
+                var (p, token) = ((Pending, CancellationToken))state!;
+                p.Result.TrySetCanceled(token);
+            }, (pending, cancellationToken));
+        }
+
+        bool start;
+        lock (_lock)
+        {
+            _calls++;
+            _pending.Add(pending);
+            start = !_dispatching;
+            _dispatching = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(DispatchAsync, CancellationToken.None);
+        }
+
+        return pending.Result.Task;
+    }
+
+    private async Task DispatchAsync()
+    {
+        while (true)
+        {
+            List<Pending>? batch = null;
+            long wait = 0;
+            lock (_lock)
+            {
+                _pending.RemoveAll(p => p.Result.Task.IsCompleted);
+                if (_pending.Count == 0)
+                {
+                    _dispatching = false;
+                    return;
+                }
+
+                long now = Stopwatch.GetTimestamp();
+                int queued = 0;
+                foreach (var p in _pending)
+                {
+                    queued += p.Rows;
+                }
+
+                // Calls that arrived while the kernel ran have waited one run already: they go now. The first
+                // call to an idle kernel waits up to the delay for companions, unless the batch is already full.
+                bool kernelWasBusy = _lastRunEnded >= _pending[0].Arrived;
+                long age = now - _pending[0].Arrived;
+                if (!kernelWasBusy && queued < _maxRows && age < _maxDelayTicks)
+                {
+                    wait = _maxDelayTicks - age;
+                }
+                else
+                {
+                    batch = Take();
+                    _runs++;
+                }
+            }
+
+            if (batch is null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency)).ConfigureAwait(false);
+                continue;
+            }
+
+            Execute(batch);
+            lock (_lock)
+            {
+                _lastRunEnded = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+
+    // Under the lock: callers in arrival order up to the row limit (at least one, however large).
+    private List<Pending> Take()
+    {
+        var batch = new List<Pending>();
+        int rows = 0, i = 0;
+        for (; i < _pending.Count; i++)
+        {
+            if (batch.Count > 0 && rows + _pending[i].Rows > _maxRows)
+            {
+                break;
+            }
+
+            batch.Add(_pending[i]);
+            rows += _pending[i].Rows;
+        }
+
+        _pending.RemoveRange(0, i);
+        return batch;
+    }
+
+    private void Execute(List<Pending> batch)
+    {
+        if (batch.Count == 1)
+        {
+            RunAlone(batch[0]);
+            return;
+        }
+
+        int rows = 0;
+        foreach (var p in batch)
+        {
+            rows += p.Rows;
+        }
+
+        int dIn = _kernel.InputWidth, dOut = _kernel.OutputWidth;
+        var x = new float[rows * dIn];
+        var y = new float[rows * dOut];
+        int at = 0;
+        foreach (var p in batch)
+        {
+            p.X.CopyTo(x, at * dIn);
+            at += p.Rows;
+        }
+
+        try
+        {
+            _kernel.Run(x, rows, y);
+        }
+        catch (Exception)
+        {
+            // Keep failures per caller: rerun each alone, so only the caller whose rows fail sees the error.
+            batch.ForEach(RunAlone);
+            return;
+        }
+
+        at = 0;
+        foreach (var p in batch)
+        {
+            p.Complete(y.AsSpan(at * dOut, p.Rows * dOut).ToArray());
+            at += p.Rows;
+        }
+    }
+
+    private void RunAlone(Pending p)
+    {
+        if (p.Result.Task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            var y = new float[p.Rows * _kernel.OutputWidth];
+            _kernel.Run(p.X, p.Rows, y);
+            p.Complete(y);
+        }
+        catch (Exception e)
+        {
+            p.Fail(e);
+        }
+    }
+
+    private sealed class Pending(float[] x, int rows, long arrived)
+    {
+        public float[] X { get; } = x;
+
+        public int Rows { get; } = rows;
+
+        public long Arrived { get; } = arrived;
+
+        public TaskCompletionSource<float[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Complete(float[] y)
+        {
+            Result.TrySetResult(y);
+            Registration.Dispose();
+        }
+
+        public void Fail(Exception e)
+        {
+            Result.TrySetException(e);
+            Registration.Dispose();
+        }
+    }
+}
