@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using DeepSeek.Moe.Benchmarking;
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Demo;
 using DeepSeek.Moe.Engine;

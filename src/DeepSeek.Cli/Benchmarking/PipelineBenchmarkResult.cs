@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DeepSeek.Moe.Benchmarking;
 
 namespace DeepSeek.Cli.Benchmarking;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeepSeek.Moe.Batching;
 using DeepSeek.Moe.Benchmarking;
 
 namespace DeepSeek.Cli.Commands;
@@ -10,6 +11,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure throughput side by side in one run.");
         bench.Add(Engine(console));
+        bench.Add(Batching(console));
         bench.Add(Pipeline(console));
         return bench;
     }
@@ -28,6 +30,43 @@ internal static class BenchCommand
             var root = DeepSeek.Pipeline.Local.AzuriteServer.FindRepositoryRoot()
                 ?? throw new CliUsageException("run `deepseek bench pipeline` inside the repository (it starts Azurite from the repository's package.json)");
             var result = await Benchmarking.PipelineBenchmark.RunAsync(root, p.GetValue(requests), p.GetValue(rows), console.Error, ct).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(p.GetValue(json) ? result.ToJson() : result.ToTable()).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Batching(CliConsole console)
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (its `ratio` is batched rows/s over unbatched rows/s)." };
+        var callers = new Option<int>("--callers") { Description = "Concurrent single-row callers.", DefaultValueFactory = _ => 64 };
+        var seconds = new Option<double>("--seconds") { Description = "Measured seconds per mode (after one second of warm-up).", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads per session (0: ONNX Runtime's default).", DefaultValueFactory = _ => 1 };
+        var maxRows = new Option<int>("--max-rows") { Description = "Most rows one coalesced kernel call runs.", DefaultValueFactory = _ => new BatchingOptions().MaxRows };
+        var maxDelay = new Option<double>("--max-delay-ms") { Description = "How long the first call to an idle kernel waits for companions.", DefaultValueFactory = _ => new BatchingOptions().MaxDelay.TotalMilliseconds };
+        var command = new Command("batching", "Concurrent single-row callers of the demo model, each forward pass alone vs through the micro-batchers: throughput, p50, p99.")
+        {
+            json, callers, seconds, threads, maxRows, maxDelay,
+        };
+        command.SetAction((p, ct) => console.GuardAsync(async () =>
+        {
+            if (p.GetValue(callers) < 1 || p.GetValue(seconds) <= 0 || p.GetValue(threads) < 0)
+            {
+                throw new CliUsageException("--callers must be at least 1, --seconds positive and --threads 0 or more");
+            }
+
+            var batching = new BatchingOptions { MaxRows = p.GetValue(maxRows), MaxDelay = TimeSpan.FromMilliseconds(p.GetValue(maxDelay)) };
+            try
+            {
+                batching.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new CliUsageException(e.Message.Split(Environment.NewLine)[0]);
+            }
+
+            var options = new BatchingBenchmarkOptions { Callers = p.GetValue(callers), Duration = TimeSpan.FromSeconds(p.GetValue(seconds)), Threads = p.GetValue(threads), Batching = batching };
+            var result = await BatchingBenchmark.RunAsync(options, console.Error, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(p.GetValue(json) ? result.ToJson() : result.ToTable()).ConfigureAwait(false);
             return 0;
         }));

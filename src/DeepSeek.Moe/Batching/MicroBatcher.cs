@@ -14,7 +14,8 @@ public sealed class MicroBatcher
     private readonly IExpertKernel _kernel;
     private readonly int _maxRows;
     private readonly long _maxDelayTicks;
-    private readonly Lock _lock = new();
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
+    private readonly object _lock = new();
     private readonly List<Pending> _pending = [];
     private bool _dispatching;
     private long _lastRunEnded;
@@ -81,64 +82,66 @@ public sealed class MicroBatcher
             }, (pending, cancellationToken));
         }
 
-        bool start;
         lock (_lock)
         {
             _calls++;
             _pending.Add(pending);
-            start = !_dispatching;
-            _dispatching = true;
-        }
-
-        if (start)
-        {
-            _ = Task.Run(DispatchAsync, CancellationToken.None);
+            if (_dispatching)
+            {
+                Monitor.Pulse(_lock);
+            }
+            else
+            {
+                // A thread of its own: kernel calls block, and blocking thread-pool threads would starve the
+                // callers' continuations. It lingers briefly when idle, then ends.
+                _dispatching = true;
+                new Thread(Dispatch) { IsBackground = true, Name = "moe-micro-batcher" }.Start();
+            }
         }
 
         return pending.Result.Task;
     }
 
-    private async Task DispatchAsync()
+    private void Dispatch()
     {
         while (true)
         {
-            List<Pending>? batch = null;
-            long wait = 0;
+            List<Pending> batch;
             lock (_lock)
             {
-                _pending.RemoveAll(p => p.Result.Task.IsCompleted);
-                if (_pending.Count == 0)
+                while (true)
                 {
-                    _dispatching = false;
-                    return;
-                }
+                    _pending.RemoveAll(p => p.Result.Task.IsCompleted);
+                    if (_pending.Count == 0)
+                    {
+                        if (!Monitor.Wait(_lock, Linger) && _pending.Count == 0)
+                        {
+                            _dispatching = false;
+                            return;
+                        }
 
-                long now = Stopwatch.GetTimestamp();
-                int queued = 0;
-                foreach (var p in _pending)
-                {
-                    queued += p.Rows;
-                }
+                        continue;
+                    }
 
-                // Calls that arrived while the kernel ran have waited one run already: they go now. The first
-                // call to an idle kernel waits up to the delay for companions, unless the batch is already full.
-                bool kernelWasBusy = _lastRunEnded >= _pending[0].Arrived;
-                long age = now - _pending[0].Arrived;
-                if (!kernelWasBusy && queued < _maxRows && age < _maxDelayTicks)
-                {
-                    wait = _maxDelayTicks - age;
-                }
-                else
-                {
-                    batch = Take();
-                    _runs++;
-                }
-            }
+                    int queued = 0;
+                    foreach (var p in _pending)
+                    {
+                        queued += p.Rows;
+                    }
 
-            if (batch is null)
-            {
-                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency)).ConfigureAwait(false);
-                continue;
+                    // Calls that arrived while the kernel ran have waited one run already: they go now. The first
+                    // call to an idle kernel waits up to the delay for companions, unless the batch is already full.
+                    bool arrivedWhileBusy = _lastRunEnded >= _pending[0].Arrived;
+                    long age = Stopwatch.GetTimestamp() - _pending[0].Arrived;
+                    if (arrivedWhileBusy || queued >= _maxRows || age >= _maxDelayTicks)
+                    {
+                        batch = Take();
+                        _runs++;
+                        break;
+                    }
+
+                    Monitor.Wait(_lock, TimeSpan.FromSeconds((double)(_maxDelayTicks - age) / Stopwatch.Frequency));
+                }
             }
 
             Execute(batch);

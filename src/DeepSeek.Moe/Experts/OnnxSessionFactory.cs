@@ -52,12 +52,17 @@ public sealed class OnnxSessionFactory
             {
                 if (provider == ExecutionProviders.TensorRt)
                 {
-                    options.AppendExecutionProvider_Tensorrt(_options.DeviceId);
+                    using var trt = new OrtTensorRTProviderOptions();
+                    trt.UpdateOptions(new Dictionary<string, string>(ProviderOptions.TensorRt(_options)));
+                    options.AppendExecutionProvider_Tensorrt(trt);
                 }
 
-                options.AppendExecutionProvider_CUDA(_options.DeviceId);
+                // TensorRT takes the subgraphs it can; CUDA runs the rest.
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(new Dictionary<string, string>(ProviderOptions.Cuda(_options)));
+                options.AppendExecutionProvider_CUDA(cuda);
             }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or TypeInitializationException)
             {
                 if (!_options.FallbackToCpu)
                 {

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DeepSeek.Moe.Batching;
+using DeepSeek.Moe.Demo;
+using DeepSeek.Moe.Engine;
+using DeepSeek.Moe.Experts;
+
+namespace DeepSeek.Moe.Benchmarking;
+
+/// <summary>The options of <see cref="BatchingBenchmark"/>.</summary>
+public sealed record BatchingBenchmarkOptions
+{
+    /// <summary>Gets the concurrent callers, each sending one row at a time and waiting for its answer.</summary>
+    public int Callers { get; init; } = 64;
+
+    /// <summary>Gets how long each mode is measured.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets how long each mode runs before measuring.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets the intra-op threads per ONNX Runtime session (0: its default).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Gets the batching settings of the batched mode.</summary>
+    public BatchingOptions Batching { get; init; } = new();
+
+    /// <summary>Gets the folder for the temporary bundle. <value>Defaults to the temp folder.</value></summary>
+    public string? WorkDirectory { get; init; }
+}
+
+/// <summary>One mode's figures.</summary>
+/// <param name="Name">The mode.</param>
+/// <param name="Rows">Rows answered in the measured window.</param>
+/// <param name="Seconds">The measured window.</param>
+/// <param name="Latency">Per-call latency.</param>
+/// <param name="KernelRuns">Kernel calls made in the window by the micro-batchers (gate and experts); 0 where not counted (unbatched: one gate and top-k expert calls per row).</param>
+public sealed record BatchingModeResult(string Name, long Rows, double Seconds, LatencyStats Latency, long KernelRuns)
+{
+    /// <summary>Gets rows answered per second.</summary>
+    public double RowsPerSecond => Rows / Seconds;
+}
+
+/// <summary>The figures of one <see cref="BatchingBenchmark"/> run.</summary>
+/// <param name="Options">The options.</param>
+/// <param name="Unbatched">Every caller's forward pass on its own.</param>
+/// <param name="Batched">The same callers through the micro-batchers.</param>
+/// <param name="MaxAbsDiff">The largest difference between a batched and an unbatched answer to the same row.</param>
+/// <param name="Machine">The machine.</param>
+public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, BatchingModeResult Unbatched, BatchingModeResult Batched, double MaxAbsDiff, MachineInfo Machine)
+{
+    /// <summary>Gets the headline ratio: batched over unbatched throughput.</summary>
+    public double Ratio => Batched.RowsPerSecond / Unbatched.RowsPerSecond;
+
+    /// <summary>Formats a table with the ratios under it.</summary>
+    /// <returns>The table.</returns>
+    public string ToTable()
+    {
+        var o = Options;
+        var sb = new StringBuilder();
+        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, demo bundle, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
+        Line(sb, $"Machine: {Machine.ProcessorCount} cores, {Machine.Architecture}, ONNX Runtime {Machine.OnnxRuntimeVersion}");
+        Line(sb, $"{"mode",-10} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"kernel runs",12}");
+        foreach (var m in new[] { Unbatched, Batched })
+        {
+            Line(sb, $"{m.Name,-10} {m.RowsPerSecond,10:N0} {m.Latency.P50,8:F2} {m.Latency.P99,8:F2} {m.Latency.Mean,8:F2} {m.Latency.Count,8} {(m.KernelRuns == 0 ? "-" : m.KernelRuns.ToString("N0", CultureInfo.InvariantCulture)),12}");
+        }
+
+        Line(sb, $"throughput batched/unbatched {Ratio:F2}x   p99 unbatched/batched {Unbatched.Latency.P99 / Batched.Latency.P99:F2}x   max |batched - unbatched| {MaxAbsDiff:G3}");
+        return sb.ToString();
+    }
+
+    /// <summary>Formats one JSON object whose <c>ratio</c> is batched over unbatched throughput.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("benchmark", "batching");
+            w.WriteNumber("ratio", Math.Round(Ratio, 3));
+            w.WriteNumber("p99Ratio", Math.Round(Unbatched.Latency.P99 / Batched.Latency.P99, 3));
+            w.WriteNumber("maxAbsDiff", MaxAbsDiff);
+            foreach (var m in new[] { Unbatched, Batched })
+            {
+                w.WriteStartObject(m.Name);
+                w.WriteNumber("rowsPerSecond", Math.Round(m.RowsPerSecond, 1));
+                w.WriteNumber("p50Ms", Math.Round(m.Latency.P50, 4));
+                w.WriteNumber("p99Ms", Math.Round(m.Latency.P99, 4));
+                w.WriteNumber("meanMs", Math.Round(m.Latency.Mean, 4));
+                w.WriteNumber("calls", m.Latency.Count);
+                w.WriteNumber("kernelRuns", m.KernelRuns);
+                w.WriteEndObject();
+            }
+
+            w.WriteStartObject("options");
+            w.WriteNumber("callers", Options.Callers);
+            w.WriteNumber("seconds", Options.Duration.TotalSeconds);
+            w.WriteNumber("threads", Options.Threads);
+            w.WriteNumber("maxRows", Options.Batching.MaxRows);
+            w.WriteNumber("maxDelayMs", Options.Batching.MaxDelay.TotalMilliseconds);
+            w.WriteEndObject();
+            w.WriteNumber("cores", Machine.ProcessorCount);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void Line(StringBuilder sb, FormattableString text) => sb.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}
+
+/// <summary>
+/// Many concurrent single-row callers of one engine, each waiting for its answer before sending the next row:
+/// every forward pass on its own, then the same callers through <see cref="BatchingEngine"/>. Behind
+/// <c>deepseek bench batching</c>.
+/// </summary>
+public static class BatchingBenchmark
+{
+    /// <summary>Writes the demo bundle to a temporary folder, measures both modes, and removes the folder.</summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="progress">Where progress lines go.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The figures.</returns>
+    public static async Task<BatchingBenchmarkResult> RunAsync(BatchingBenchmarkOptions options, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Callers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Duration, TimeSpan.Zero);
+        options.Batching.Validate();
+        var root = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), "deepseek-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var bundle = DemoBundle.Create(Path.Combine(root, "demo"), new DemoBundleOptions());
+            using var engine = MoeEngine.CreateOnnx(bundle, new ExpertRuntimeOptions { IntraOpThreads = options.Threads });
+            var batching = new BatchingEngine(engine, new BatchingOptions { Enabled = true, MaxRows = options.Batching.MaxRows, MaxDelay = options.Batching.MaxDelay });
+            int d = engine.DModel;
+            var rows = Enumerable.Range(0, options.Callers).Select(i => DemoBundle.Normal(new Random(1000 + i), d, 1.0)).ToArray();
+
+            double diff = 0;
+            for (int i = 0; i < Math.Min(8, rows.Length); i++)
+            {
+                var alone = engine.Forward(rows[i], 1, (ulong)i).Outputs;
+                var batched = (await batching.ForwardAsync(rows[i], 1, (ulong)i, cancellationToken).ConfigureAwait(false)).Outputs;
+                diff = Math.Max(diff, alone.Zip(batched, (a, b) => Math.Abs((double)a - b)).Max());
+            }
+
+            progress?.WriteLine($"Unbatched: {options.Callers} callers, each forward pass on its own ({options.Warmup.TotalSeconds:F0} s warm-up, {options.Duration.TotalSeconds:F0} s measured)");
+            var unbatched = await MeasureAsync("unbatched", rows, (x, i) => Task.Run(() => engine.Forward(x, 1, (ulong)i), cancellationToken), () => 0, options, cancellationToken).ConfigureAwait(false);
+            progress?.WriteLine($"Batched: the same callers through the micro-batchers");
+            var batchedResult = await MeasureAsync("batched", rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken), () => batching.Counts.Runs, options, cancellationToken).ConfigureAwait(false);
+            return new BatchingBenchmarkResult(options, unbatched, batchedResult, diff, MachineInfo.Current());
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<BatchingModeResult> MeasureAsync(string name, float[][] rows, Func<float[], int, Task<MoeOutput>> call, Func<long> kernelRuns, BatchingBenchmarkOptions o, CancellationToken ct)
+    {
+        long measureFrom = Stopwatch.GetTimestamp() + (long)(o.Warmup.TotalSeconds * Stopwatch.Frequency);
+        long stopAt = measureFrom + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
+        var latencies = new List<double>[rows.Length];
+        long runsBefore = 0;
+        bool runsTaken = false;
+        var gate = new Lock();
+
+        async Task Caller(int i)
+        {
+            latencies[i] = [];
+            int seq = 0;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                long start = Stopwatch.GetTimestamp();
+                if (start >= stopAt)
+                {
+                    return;
+                }
+
+                if (start >= measureFrom)
+                {
+                    lock (gate)
+                    {
+                        if (!runsTaken)
+                        {
+                            runsBefore = kernelRuns();
+                            runsTaken = true;
+                        }
+                    }
+                }
+
+                await call(rows[i], (i * 100_000) + seq++).ConfigureAwait(false);
+                long end = Stopwatch.GetTimestamp();
+                if (start >= measureFrom && end <= stopAt)
+                {
+                    latencies[i].Add((end - start) * 1000.0 / Stopwatch.Frequency);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, rows.Length).Select(i => Task.Run(() => Caller(i), ct))).ConfigureAwait(false);
+        var all = latencies.SelectMany(l => l).ToList();
+        return new BatchingModeResult(name, all.Count, o.Duration.TotalSeconds, LatencyStats.Of(all), kernelRuns() - runsBefore);
+    }
+}
