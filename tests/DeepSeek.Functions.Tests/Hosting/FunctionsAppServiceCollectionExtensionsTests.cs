@@ -15,6 +15,7 @@ public sealed class FunctionsAppServiceCollectionExtensionsTests
         ["MoeExpertQueue"] = "moe-expert-0",
         ["MoeAggregateQueue"] = "moe-aggregate",
         ["MoeJobsQueue"] = "moe-jobs",
+        ["Moe:Auth:Enabled"] = "false",
     };
 
     [Fact]
