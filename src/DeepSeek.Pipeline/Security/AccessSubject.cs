@@ -14,7 +14,8 @@ internal readonly record struct AccessSubject(string Kind, string Value)
     {
         "*" => true,
         "tenant" => Same(caller.Tenant),
-        "role" => caller.IsAdmin || caller.Roles.Contains(Value, StringComparer.OrdinalIgnoreCase),
+        // The roles as the credential carries them: Admin implies the route roles, not a place on a model's list.
+        "role" => caller.Roles.Contains(Value, StringComparer.OrdinalIgnoreCase),
         "group" => caller.Groups.Contains(Value, StringComparer.OrdinalIgnoreCase),
         "client" => Same(caller.ClientId),
         "caller" => Same(caller.Caller),
