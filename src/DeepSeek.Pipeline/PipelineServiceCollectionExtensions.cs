@@ -32,7 +32,14 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExpertRuntimeOptions>().Bind(configuration.GetSection(ExpertRuntimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName))
-            .PostConfigure(o => o.PlatformAuthenticationActive = string.Equals(configuration[AuthOptions.PlatformAuthSetting], "true", StringComparison.OrdinalIgnoreCase))
+            .PostConfigure(o =>
+            {
+                // A key present without a value binds as false; a safeguard may only be turned off by the literal "false".
+                var section = configuration.GetSection(AuthOptions.SectionName);
+                o.Enabled = !IsFalse(section[nameof(AuthOptions.Enabled)]);
+                o.RequireHttpsMetadata = !IsFalse(section[nameof(AuthOptions.RequireHttpsMetadata)]);
+                o.PlatformAuthenticationActive = string.Equals(configuration[AuthOptions.PlatformAuthSetting], "true", StringComparison.OrdinalIgnoreCase);
+            })
             .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -66,4 +73,6 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<Http.JobsApi>();
         return services;
     }
+
+    private static bool IsFalse(string? value) => string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
 }

@@ -27,11 +27,14 @@ public sealed class AuthOptionsValidatorTests : IDisposable
     public void Validate_ExplicitlyDisabled_Accepted() => Assert.Empty(Errors([("Moe:Auth:Enabled", "false")]));
 
     [Fact]
+    public void Validate_EnabledPresentWithoutValue_StaysOn() => Assert.Single(Errors([("Moe:Auth:Enabled", null)]));
+
+    [Fact]
     public void Validate_EntraTenantAndAudience_Accepted() =>
         Assert.Empty(Errors([("Moe:Auth:TenantId", "11111111-1111-1111-1111-111111111111"), ("Moe:Auth:Audience", "api://moe")]));
 
     [Fact]
-    public void Validate_LocalKeys_Accepted() => Assert.Empty(Errors([.. _authority.Settings().Select(kv => (kv.Key, kv.Value!))]));
+    public void Validate_LocalKeys_Accepted() => Assert.Empty(Errors([.. _authority.Settings().Select(kv => (kv.Key, kv.Value))]));
 
     [Fact]
     public void Validate_EveryProblem_ReportedAtOnce()
@@ -62,7 +65,7 @@ public sealed class AuthOptionsValidatorTests : IDisposable
 
     [Fact]
     public void Validate_BothEntraAndLocalKeys_Refused() =>
-        Assert.Contains(Errors([.. _authority.Settings().Select(kv => (kv.Key, kv.Value!)), ("Moe:Auth:TenantId", "t")]), e => e.Contains("choose one", StringComparison.Ordinal));
+        Assert.Contains(Errors([.. _authority.Settings().Select(kv => (kv.Key, kv.Value)), ("Moe:Auth:TenantId", "t")]), e => e.Contains("choose one", StringComparison.Ordinal));
 
     [Theory]
     [InlineData("http://login.example.test/t/v2.0/.well-known/openid-configuration", "false", true)]
@@ -89,10 +92,10 @@ public sealed class AuthOptionsValidatorTests : IDisposable
 
     public void Dispose() => _authority.Dispose();
 
-    private static List<string> Errors((string Key, string Value)[] settings)
+    private static List<string> Errors((string Key, string? Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, s.Value)))
             .Build();
         using var services = new ServiceCollection().AddLogging().AddMoePipeline(configuration).BuildServiceProvider();
         try
