@@ -12,6 +12,18 @@ internal sealed class RemoteOptions
     {
         Description = "The stack's base URL.",
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("DEEPSEEK_URL") ?? "http://127.0.0.1:7071"),
+        // System.CommandLine has no converter for Uri.
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+
+            result.AddError($"--url '{text}' is not an absolute http(s) URL");
+            return null;
+        },
     };
 
     public Option<string?> Key { get; } = new("--key") { Description = "A function key (Azure), sent as x-functions-key." };
