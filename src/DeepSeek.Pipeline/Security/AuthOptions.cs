@@ -69,10 +69,10 @@ public sealed class AuthOptions
     public bool AdminCrossTenant { get; set; }
 
     /// <summary>
-    /// Gets the per-model allow lists: model id to comma-separated subjects (<c>*</c>, <c>none</c>, <c>tenant:ID</c>,
+    /// Gets the per-model allow lists: model id (case-insensitive, as configuration keys are) to comma-separated subjects (<c>*</c>, <c>none</c>, <c>tenant:ID</c>,
     /// <c>role:NAME</c>, <c>group:ID</c>, <c>client:ID</c>, <c>caller:ID</c>). A model not listed follows <see cref="DefaultModelAccess"/>.
     /// </summary>
-    public Dictionary<string, string> ModelAccess { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> ModelAccess { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the subjects allowed on models that <see cref="ModelAccess"/> does not list. <value>Defaults to <c>*</c> (every caller with the route's role).</value></summary>
     [Required]

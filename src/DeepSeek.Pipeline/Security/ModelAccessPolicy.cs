@@ -9,7 +9,7 @@ namespace DeepSeek.Pipeline.Security;
 /// </summary>
 internal sealed class ModelAccessPolicy
 {
-    private readonly Dictionary<string, AccessSubject[]> _models = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccessSubject[]> _models = new(StringComparer.OrdinalIgnoreCase);
     private readonly AccessSubject[] _default;
 
     public ModelAccessPolicy(IOptions<AuthOptions> options)
