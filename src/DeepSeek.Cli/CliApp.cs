@@ -20,6 +20,7 @@ internal static class CliApp
             LocalCommand.Create(console),
             InferCommand.Create(console),
             JobsCommand.Create(console),
+            AuthCommand.Create(console),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);

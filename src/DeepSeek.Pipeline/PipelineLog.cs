@@ -49,4 +49,19 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 1610, EventName = "JobsRecovered", Level = LogLevel.Information, Message = "Start-up recovery re-drove {Count} unfinished jobs")]
     public static partial void JobsRecovered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1700, EventName = "AuthConfigured", Level = LogLevel.Information, Message = "Authentication on: {Methods}")]
+    public static partial void AuthConfigured(ILogger logger, string methods);
+
+    [LoggerMessage(EventId = 1701, EventName = "AuthDisabled", Level = LogLevel.Warning, Message = "AUTHENTICATION IS OFF (Moe:Auth:Enabled=false): every route answers anyone who can reach this port. Local use only.")]
+    public static partial void AuthDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 1710, EventName = "AccessDenied", Level = LogLevel.Information, Message = "Denied {Route} with {Status} ({Reason}); denial record {DenialId}")]
+    public static partial void AccessDenied(ILogger logger, string route, int status, string reason, string denialId);
+
+    [LoggerMessage(EventId = 1711, EventName = "DenialNotRecorded", Level = LogLevel.Error, Message = "The denial record {DenialId} could not be stored; the call was refused all the same")]
+    public static partial void DenialNotRecorded(ILogger logger, string denialId, Exception exception);
+
+    [LoggerMessage(EventId = 1720, EventName = "AuthMetadataUnavailable", Level = LogLevel.Warning, Message = "The OpenID metadata {MetadataAddress} cannot be read; bearer tokens are refused until it can")]
+    public static partial void AuthMetadataUnavailable(ILogger logger, string metadataAddress, Exception exception);
 }

@@ -46,6 +46,8 @@ public sealed class PipelineHarness : IAsyncDisposable
             ["Pipeline:Prefix"] = "t" + Guid.NewGuid().ToString("N")[..10],
             ["Pipeline:ModelsPath"] = models,
             ["Moe:Runtime:IntraOpThreads"] = "1",
+            // Tests not about access control run with it explicitly off; the Security tests pass their own Moe:Auth settings.
+            ["Moe:Auth:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -37,6 +37,7 @@ public sealed class RunningWorker : IAsyncDisposable
         ["Pipeline:Prefix"] = harness.Layout.Prefix,
         ["Pipeline:ModelsPath"] = harness.ModelsPath,
         ["Moe:Runtime:IntraOpThreads"] = "1",
+        ["Moe:Auth:Enabled"] = harness.Configuration["Moe:Auth:Enabled"],
         ["Logging:LogLevel:Default"] = "Warning",
         ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
     };

@@ -8,6 +8,7 @@ using DeepSeek.Moe.Demo;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Pipeline.Jobs;
 using DeepSeek.Pipeline.Local;
+using DeepSeek.Pipeline.Security;
 using DeepSeek.Cli.Commands;
 using DeepSeek.Worker;
 
@@ -15,7 +16,8 @@ namespace DeepSeek.Cli.Benchmarking;
 
 /// <summary>
 /// The stack on this machine (npm Azurite + the worker in-process, the demo model) against the in-process engine on
-/// the same rows: single-row HTTP latency, the throughput of a job, and the storage operations it costs per row.
+/// the same rows: single-row HTTP latency, the throughput of a job, and the storage operations it costs per row. The
+/// worker runs with authentication on (a development key), as <c>deepseek local up</c> does, so token validation is measured too.
 /// </summary>
 internal static class PipelineBenchmark
 {
@@ -28,15 +30,20 @@ internal static class PipelineBenchmark
             var bundle = DemoBundle.Create(Path.Combine(work, "models", "demo"), new DemoBundleOptions());
             await using var azurite = await AzuriteServer.StartAsync(repositoryRoot, null, progress, cancellationToken: ct).ConfigureAwait(false);
             var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
-            await using var app = WorkerHost.Build(["--urls", url], new Dictionary<string, string?>
+            var keys = Path.Combine(work, LocalCommand.AuthFolderName);
+            LocalAuthority.EnsureKey(keys);
+            var settings = new Dictionary<string, string?>(LocalAuthority.WorkerSettings(keys))
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["Pipeline:ModelsPath"] = Path.Combine(work, "models"),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = LocalCommand.LocalPollingInterval,
-            });
+            };
+            await using var app = WorkerHost.Build(["--urls", url], settings);
             await app.StartAsync(ct).ConfigureAwait(false);
             using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
+            var token = LocalAuthority.MintToken(keys, MoeRoles.All, LocalAuthority.DevTenant, LocalAuthority.DevCaller, TimeSpan.FromHours(1), TimeProvider.System);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             using var engine = MoeEngine.CreateOnnx(bundle);
             var rows = Rows(Math.Max(requests, jobRows), bundle.Manifest.DModel);
 

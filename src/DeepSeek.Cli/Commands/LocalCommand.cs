@@ -2,12 +2,16 @@ using System.CommandLine;
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Demo;
 using DeepSeek.Pipeline.Local;
+using DeepSeek.Pipeline.Security;
 using DeepSeek.Worker;
 using Microsoft.AspNetCore.Builder;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary><c>deepseek local up</c>: Azurite + the worker + the demo model on this machine, until Ctrl-C.</summary>
+/// <summary>
+/// <c>deepseek local up</c>: Azurite + the worker + the demo model on this machine, until Ctrl-C. Authentication is on:
+/// a development signing key is made once in the state folder and the worker trusts only it; <c>--no-auth</c> turns it off.
+/// </summary>
 internal static class LocalCommand
 {
     /// <summary>
@@ -15,6 +19,9 @@ internal static class LocalCommand
     /// synchronous infer crosses three of them. Polls are free on Azurite; in Azure host.json keeps 2 s (cost).
     /// </summary>
     public const string LocalPollingInterval = "00:00:00.100";
+
+    /// <summary>The folder of the development signing key inside the state folder.</summary>
+    public const string AuthFolderName = "auth";
 
     public static Command Create(CliConsole console)
     {
@@ -27,21 +34,44 @@ internal static class LocalCommand
     {
         var model = new Option<DirectoryInfo?>("--model") { Description = "A bundle folder, or a folder of bundle folders (default: a demo bundle, id 'demo')." };
         var port = new Option<int>("--port") { Description = "The HTTP port.", DefaultValueFactory = _ => 7071 };
-        var data = new Option<DirectoryInfo?>("--data") { Description = "Keep Azurite's data (and the demo bundle) in this folder instead of in memory." };
-        var command = new Command("up", "Install and start Azurite, create queues and containers, create the demo model, run the worker; Ctrl-C stops everything.")
+        var data = DataOption();
+        var noAuth = new Option<bool>("--no-auth") { Description = "Run WITHOUT authentication: every route answers anyone who reaches the port." };
+        var command = new Command("up", "Install and start Azurite, create queues and containers, create the demo model, run the worker with authentication on; Ctrl-C stops everything.")
         {
-            model, port, data,
+            model, port, data, noAuth,
         };
-        command.SetAction((p, ct) => console.GuardAsync(() => RunAsync(console, p.GetValue(model), p.GetValue(port), p.GetValue(data), ct)));
+        command.SetAction((p, ct) => console.GuardAsync(() => RunAsync(console, p.GetValue(model), p.GetValue(port), p.GetValue(data), p.GetValue(noAuth), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, DirectoryInfo? model, int port, DirectoryInfo? data, CancellationToken ct)
+    /// <summary>The <c>--data</c> option: where the stack keeps its state (also the development key).</summary>
+    public static Option<DirectoryInfo?> DataOption() =>
+        new("--data") { Description = "Keep Azurite's data, the demo bundle and the development signing key in this folder (default: .local in the repository, data in memory)." };
+
+    /// <summary>The state folder: <c>--data</c>, else <c>.local</c> in the repository.</summary>
+    public static string StateFolder(DirectoryInfo? data)
+    {
+        if (data is not null)
+        {
+            return data.FullName;
+        }
+
+        var root = AzuriteServer.FindRepositoryRoot()
+            ?? throw new CliUsageException("run `deepseek local up` inside the repository (it installs Azurite from the repository's package.json)");
+        return Path.Combine(root, ".local");
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, DirectoryInfo? model, int port, DirectoryInfo? data, bool noAuth, CancellationToken ct)
     {
         var root = AzuriteServer.FindRepositoryRoot()
             ?? throw new CliUsageException("run `deepseek local up` inside the repository (it installs Azurite from the repository's package.json)");
-        var state = data?.FullName ?? Path.Combine(root, ".local");
+        var state = StateFolder(data);
         var modelsPath = model?.FullName ?? EnsureDemo(console, Path.Combine(state, "models"));
+        var keys = Path.Combine(state, AuthFolderName);
+        if (!noAuth && LocalAuthority.EnsureKey(keys))
+        {
+            await console.Out.WriteLineAsync($"Created the development signing key in {keys}").ConfigureAwait(false);
+        }
 
         await using var azurite = await AzuriteServer.StartAsync(root, data is null ? null : Path.Combine(state, "azurite"), console.Out, cancellationToken: ct).ConfigureAwait(false);
         var settings = new Dictionary<string, string?>
@@ -53,6 +83,11 @@ internal static class LocalCommand
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = LocalPollingInterval,
         };
+        foreach (var (key, value) in noAuth ? new() { [$"{AuthOptions.SectionName}:{nameof(AuthOptions.Enabled)}"] = "false" } : LocalAuthority.WorkerSettings(keys))
+        {
+            settings[key] = value;
+        }
+
         var url = $"http://127.0.0.1:{port}";
         await using var app = WorkerHost.Build(["--urls", url], settings);
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -62,9 +97,32 @@ internal static class LocalCommand
             DeepSeek.Functions local stack is up: {{url}}
               models:  {{modelsPath}}
               storage: Azurite (pid {{azurite.ProcessId}}), blob :{{azurite.BlobPort}}, queue :{{azurite.QueuePort}}, {{(data is null ? "in memory" : "data in " + state)}}
+            """).ConfigureAwait(false);
+        if (noAuth)
+        {
+            const string warning = """
+                !!! WARNING: AUTHENTICATION IS OFF (--no-auth) !!!
+                !!! Every route answers anyone who can reach this port: no roles, no tenants, no model allow lists. !!!
+                """;
+            await console.Out.WriteLineAsync(warning).ConfigureAwait(false);
+            await console.Error.WriteLineAsync(warning).ConfigureAwait(false);
+        }
+        else
+        {
+            var token = LocalAuthority.MintToken(keys, MoeRoles.All, LocalAuthority.DevTenant, LocalAuthority.DevCaller, LocalAuthority.DevTokenLifetime, TimeProvider.System);
+            await console.Out.WriteLineAsync($$"""
+              auth:    on; development token (every role, tenant {{LocalAuthority.DevTenant}}, valid {{LocalAuthority.DevTokenLifetime.TotalHours}} h; more with `deepseek auth token`):
+
+            export DEEPSEEK_TOKEN={{token}}
+
+            """).ConfigureAwait(false);
+        }
+
+        var bearer = noAuth ? "" : " -H \"Authorization: Bearer $DEEPSEEK_TOKEN\"";
+        await console.Out.WriteLineAsync($$"""
             Try:
               curl -s {{url}}/api/v1/health
-              curl -s -X POST {{url}}/api/v1/infer -H 'content-type: application/json' -d '{"model":"demo","inputs":[[0.1, ...256 values...]]}'
+              curl -s -X POST {{url}}/api/v1/infer{{bearer}} -H 'content-type: application/json' -d '{"model":"demo","inputs":[[0.1, ...256 values...]]}'
               deepseek infer --input in.json --model demo
               deepseek jobs submit lines.jsonl --model demo --wait
             Ctrl-C stops the worker and Azurite.

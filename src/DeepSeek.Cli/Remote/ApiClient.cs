@@ -3,8 +3,11 @@ using System.Text;
 
 namespace DeepSeek.Cli.Remote;
 
-/// <summary>Talks to a running stack (<c>deepseek local up</c>, the worker, or the Functions app) over the HTTP contract.</summary>
-internal sealed class ApiClient(Uri baseUrl, string? functionKey) : IDisposable
+/// <summary>
+/// Talks to a running stack (<c>deepseek local up</c>, the worker, or the Functions app) over the HTTP contract, with a
+/// bearer token and, in Azure, a function key.
+/// </summary>
+internal sealed class ApiClient(Uri baseUrl, string? functionKey, string? token) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(10) };
 
@@ -16,10 +19,21 @@ internal sealed class ApiClient(Uri baseUrl, string? functionKey) : IDisposable
             request.Headers.Add("x-functions-key", functionKey);
         }
 
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         try
         {
             using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
-            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && token is null)
+            {
+                body += $"{Environment.NewLine}hint: pass --token or set ${RemoteOptions.TokenVariable} (`deepseek local up` prints a development token; `deepseek auth token` makes more)";
+            }
+
+            return ((int)response.StatusCode, body);
         }
         catch (HttpRequestException ex)
         {

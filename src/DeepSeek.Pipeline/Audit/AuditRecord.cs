@@ -23,8 +23,11 @@ public sealed record AuditRecord
     /// <summary>Gets the chunk index within the job.</summary>
     public int? Chunk { get; init; }
 
-    /// <summary>Gets the caller as the HTTP layer knew it.</summary>
+    /// <summary>Gets the caller's object id as authenticated at ingress.</summary>
     public string? Caller { get; init; }
+
+    /// <summary>Gets the caller's tenant as authenticated at ingress.</summary>
+    public string? Tenant { get; init; }
 
     /// <summary>Gets when ingress accepted the request.</summary>
     public DateTimeOffset? SubmittedAt { get; init; }

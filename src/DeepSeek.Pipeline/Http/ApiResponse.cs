@@ -5,4 +5,5 @@ namespace DeepSeek.Pipeline.Http;
 /// <param name="ContentType">The content type.</param>
 /// <param name="Body">The body.</param>
 /// <param name="Location">A Location header, if any.</param>
-public sealed record ApiResponse(int StatusCode, string ContentType, BinaryData Body, string? Location = null);
+/// <param name="WwwAuthenticate">A WWW-Authenticate challenge (401), if any.</param>
+public sealed record ApiResponse(int StatusCode, string ContentType, BinaryData Body, string? Location = null, string? WwwAuthenticate = null);

@@ -7,28 +7,31 @@ using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Messages;
 using DeepSeek.Pipeline.Models;
 using DeepSeek.Pipeline.Requests;
+using DeepSeek.Pipeline.Security;
 using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Pipeline.Http;
 
 /// <summary>
 /// The HTTP contract's logic, shared by the Functions app and the worker: validation before anything is
-/// queued, RFC 7807 errors, synchronous wait with a timeout (202 past it, or at once with <c>?mode=async</c>).
+/// queued, RFC 7807 errors, synchronous wait with a timeout (202 past it, or at once with <c>?mode=async</c>), the
+/// model allow lists, and tenant isolation of reads. Callers arrive authenticated (<see cref="AccessControl.AuthorizeAsync"/>).
 /// </summary>
-public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitter submitter, RequestReader reader, IOptions<PipelineOptions> options)
+public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitter submitter, RequestReader reader, AccessControl access, IOptions<PipelineOptions> options)
 {
     private readonly PipelineOptions _options = options.Value;
 
     /// <summary><c>POST /api/v1/infer</c>.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="asyncMode">True for <c>?mode=async</c>: answer 202 at once.</param>
-    /// <param name="caller">The caller as the HTTP layer knows it.</param>
+    /// <param name="caller">The authenticated caller; the request is recorded as its tenant's.</param>
     /// <param name="baseUrl">The scheme and host for status URLs (for example <c>http://localhost:7071</c>).</param>
     /// <param name="cancellationToken">Cancels the call (not the queued work).</param>
-    /// <returns>200 with outputs and routing, 202, 400, 413 or 500.</returns>
-    public async Task<ApiResponse> InferAsync(Stream body, bool asyncMode, string? caller, string baseUrl, CancellationToken cancellationToken)
+    /// <returns>200 with outputs and routing, 202, 400, 403 (model not allowed), 413 or 500.</returns>
+    public async Task<ApiResponse> InferAsync(Stream body, bool asyncMode, CallerIdentity caller, string baseUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(caller);
         var bytes = await BodyReader.ReadAsync(body, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
@@ -55,6 +58,11 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
             return Problems.UnknownModel($"Model '{modelId}' is not served here; known models: {string.Join(", ", models.Bundles.Select(b => b.Manifest.Id).Order())}.");
         }
 
+        if (await access.CheckModelAsync(caller, MoeRoutes.Infer, modelId).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
         float[] x;
         try
         {
@@ -68,7 +76,7 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
         int rows = request.Inputs!.Length;
         ulong seed = request.Options?.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         var requestId = NewRequestId();
-        await submitter.SubmitAsync(requestId, modelId, x, rows, bundle.Manifest.DModel, seed, caller, null, null, cancellationToken).ConfigureAwait(false);
+        await submitter.SubmitAsync(requestId, modelId, x, rows, bundle.Manifest.DModel, seed, caller.Owner, null, null, cancellationToken).ConfigureAwait(false);
 
         var result = asyncMode ? null : await reader.WaitAsync(requestId, _options.SyncWaitTimeout, cancellationToken).ConfigureAwait(false);
         if (result is null)
@@ -85,36 +93,46 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
 
     /// <summary><c>GET /api/v1/requests/{id}</c>.</summary>
     /// <param name="requestId">The request.</param>
+    /// <param name="caller">The authenticated caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the status (and result or error), or 404.</returns>
-    public async Task<ApiResponse> GetRequestAsync(string requestId, CancellationToken cancellationToken)
+    /// <returns>200 with the status (and result or error), or 404 (no such request, or another tenant's).</returns>
+    public async Task<ApiResponse> GetRequestAsync(string requestId, CallerIdentity caller, CancellationToken cancellationToken)
     {
+        var notFound = Problems.NotFound($"No request '{requestId}'.");
         if (!IsValidId(requestId))
         {
             return Problems.NotFound($"'{requestId}' is not a request id.");
         }
 
+        if (!await CanReadAsync(caller, MoeRoutes.GetRequest, requestId, cancellationToken).ConfigureAwait(false))
+        {
+            return notFound;
+        }
+
         var view = await reader.StatusAsync(requestId, cancellationToken).ConfigureAwait(false);
-        return view is null
-            ? Problems.NotFound($"No request '{requestId}'.")
-            : Json(200, view, HttpJsonContext.Default.RequestView);
+        return view is null ? notFound : Json(200, view, HttpJsonContext.Default.RequestView);
     }
 
     /// <summary><c>GET /api/v1/requests/{id}/audit</c>.</summary>
     /// <param name="requestId">The request.</param>
+    /// <param name="caller">The authenticated caller.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>200 with the audit record as stored, or 404 (none yet, or no such request).</returns>
-    public async Task<ApiResponse> GetAuditAsync(string requestId, CancellationToken cancellationToken)
+    /// <returns>200 with the audit record as stored, or 404 (none yet, no such request, or another tenant's).</returns>
+    public async Task<ApiResponse> GetAuditAsync(string requestId, CallerIdentity caller, CancellationToken cancellationToken)
     {
+        var notFound = Problems.NotFound($"No audit record for '{requestId}' (no such request, or it has not finished).");
         if (!IsValidId(requestId))
         {
             return Problems.NotFound($"'{requestId}' is not a request id.");
         }
 
+        if (!await CanReadAsync(caller, MoeRoutes.GetAudit, requestId, cancellationToken).ConfigureAwait(false))
+        {
+            return notFound;
+        }
+
         var audit = await reader.AuditAsync(requestId, cancellationToken).ConfigureAwait(false);
-        return audit is null
-            ? Problems.NotFound($"No audit record for '{requestId}' (no such request, or it has not finished).")
-            : new ApiResponse(200, "application/json", audit);
+        return audit is null ? notFound : new ApiResponse(200, "application/json", audit);
     }
 
     /// <summary><c>GET /api/v1/health</c>.</summary>
@@ -129,6 +147,13 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
 
     internal static ApiResponse Json<T>(int status, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string? location = null) =>
         new(status, "application/json", BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(value, type)), location);
+
+    private async Task<bool> CanReadAsync(CallerIdentity caller, string route, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var owner = caller.AuthenticationDisabled ? null : await reader.OwnerAsync(requestId, cancellationToken).ConfigureAwait(false);
+        return await access.CanReadAsync(caller, route, requestId, owner).ConfigureAwait(false);
+    }
 
     private static string NewRequestId() => "req-" + Guid.NewGuid().ToString("N");
 

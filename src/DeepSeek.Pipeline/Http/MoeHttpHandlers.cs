@@ -1,3 +1,4 @@
+using DeepSeek.Pipeline.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,6 +9,7 @@ namespace DeepSeek.Pipeline.Http;
 /// <summary>
 /// The ASP.NET Core face of the HTTP contract: one handler per route, used as-is by the worker's
 /// endpoint routing and by the Functions app's HTTP triggers, so neither host holds logic the other lacks.
+/// Every route but health authenticates the caller and checks its role first (<see cref="AccessControl"/>).
 /// </summary>
 public static class MoeHttpHandlers
 {
@@ -29,68 +31,95 @@ public static class MoeHttpHandlers
         return endpoints;
     }
 
-    /// <summary><c>POST /api/v1/infer[?mode=async]</c>.</summary>
+    /// <summary><c>POST /api/v1/infer[?mode=async]</c>; role <see cref="MoeRoles.InferenceInvoke"/>.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public static async Task InferAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, MoeRoutes.Infer, MoeRoles.InferenceInvoke).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
         bool asyncMode = string.Equals(context.Request.Query["mode"], "async", StringComparison.OrdinalIgnoreCase);
-        var response = await Api(context).InferAsync(context.Request.Body, asyncMode, Caller(context), BaseUrl(context.Request), context.RequestAborted).ConfigureAwait(false);
+        var response = await Api(context).InferAsync(context.Request.Body, asyncMode, caller, BaseUrl(context.Request), context.RequestAborted).ConfigureAwait(false);
         await WriteAsync(context.Response, response).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/v1/requests/{id}</c>.</summary>
+    /// <summary><c>GET /api/v1/requests/{id}</c>; role <see cref="MoeRoles.InferenceInvoke"/>, the caller's tenant only.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <param name="id">The request id.</param>
     /// <returns>A task.</returns>
     public static async Task GetRequestAsync(HttpContext context, string id)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await WriteAsync(context.Response, await Api(context).GetRequestAsync(id, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        if (await AuthorizeAsync(context, MoeRoutes.GetRequest, MoeRoles.InferenceInvoke).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        await WriteAsync(context.Response, await Api(context).GetRequestAsync(id, caller, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/v1/requests/{id}/audit</c>.</summary>
+    /// <summary><c>GET /api/v1/requests/{id}/audit</c>; role <see cref="MoeRoles.AuditRead"/>, the caller's tenant only.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <param name="id">The request id.</param>
     /// <returns>A task.</returns>
     public static async Task GetAuditAsync(HttpContext context, string id)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await WriteAsync(context.Response, await Api(context).GetAuditAsync(id, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        if (await AuthorizeAsync(context, MoeRoutes.GetAudit, MoeRoles.AuditRead).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        await WriteAsync(context.Response, await Api(context).GetAuditAsync(id, caller, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary><c>POST /api/v1/jobs?model=ID</c> with a JSONL body.</summary>
+    /// <summary><c>POST /api/v1/jobs?model=ID</c> with a JSONL body; role <see cref="MoeRoles.JobsSubmit"/>.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public static async Task SubmitJobAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var jobs = context.RequestServices.GetRequiredService<JobsApi>();
-        var response = await jobs.SubmitAsync(context.Request.Query["model"], context.Request.Body, Caller(context), BaseUrl(context.Request), context.RequestAborted).ConfigureAwait(false);
+        if (await AuthorizeAsync(context, MoeRoutes.SubmitJob, MoeRoles.JobsSubmit).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        var response = await Jobs(context).SubmitAsync(context.Request.Query["model"], context.Request.Body, caller, BaseUrl(context.Request), context.RequestAborted).ConfigureAwait(false);
         await WriteAsync(context.Response, response).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/v1/jobs/{id}</c>.</summary>
+    /// <summary><c>GET /api/v1/jobs/{id}</c>; role <see cref="MoeRoles.JobsSubmit"/>, the caller's tenant only.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <param name="id">The job id.</param>
     /// <returns>A task.</returns>
     public static async Task GetJobAsync(HttpContext context, string id)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var jobs = context.RequestServices.GetRequiredService<JobsApi>();
-        await WriteAsync(context.Response, await jobs.StatusAsync(id, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        if (await AuthorizeAsync(context, MoeRoutes.GetJob, MoeRoles.JobsSubmit).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        await WriteAsync(context.Response, await Jobs(context).StatusAsync(id, caller, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/v1/jobs/{id}/output</c>: JSONL in input order, streamed.</summary>
+    /// <summary><c>GET /api/v1/jobs/{id}/output</c>: JSONL in input order, streamed; role <see cref="MoeRoles.JobsSubmit"/>, the caller's tenant only.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <param name="id">The job id.</param>
     /// <returns>A task.</returns>
     public static async Task GetJobOutputAsync(HttpContext context, string id)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var jobs = context.RequestServices.GetRequiredService<JobsApi>();
-        var (output, problem) = await jobs.OutputAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (await AuthorizeAsync(context, MoeRoutes.GetJobOutput, MoeRoles.JobsSubmit).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        var (output, problem) = await Jobs(context).OutputAsync(id, caller, context.RequestAborted).ConfigureAwait(false);
         if (problem is not null)
         {
             await WriteAsync(context.Response, problem).ConfigureAwait(false);
@@ -102,7 +131,7 @@ public static class MoeHttpHandlers
         await output!.WriteToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary><c>GET /api/v1/health</c>.</summary>
+    /// <summary><c>GET /api/v1/health</c>; anonymous, for probes (it names the models served, nothing else).</summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public static Task HealthAsync(HttpContext context)
@@ -126,14 +155,26 @@ public static class MoeHttpHandlers
             response.Headers.Location = api.Location;
         }
 
+        if (api.WwwAuthenticate is not null)
+        {
+            response.Headers.WWWAuthenticate = api.WwwAuthenticate;
+        }
+
         await response.Body.WriteAsync(api.Body.ToMemory(), response.HttpContext.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>The caller as the host authenticated it, or null.</summary>
-    /// <param name="context">The HTTP context.</param>
-    /// <returns>The caller name.</returns>
-    public static string? Caller(HttpContext context) =>
-        context?.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+    /// <summary>Authenticates the caller and checks the route's role; on refusal writes the 401 or 403 and returns null.</summary>
+    private static async Task<CallerIdentity?> AuthorizeAsync(HttpContext context, string route, string role)
+    {
+        var access = context.RequestServices.GetRequiredService<AccessControl>();
+        var decision = await access.AuthorizeAsync(context.Request, route, role, context.RequestAborted).ConfigureAwait(false);
+        if (decision.Denial is { } denial)
+        {
+            await WriteAsync(context.Response, denial).ConfigureAwait(false);
+        }
+
+        return decision.Caller;
+    }
 
     // Behind the Functions host or a reverse proxy the public address arrives in the forwarded headers.
     private static string BaseUrl(HttpRequest request)
@@ -144,4 +185,6 @@ public static class MoeHttpHandlers
     }
 
     private static InferenceApi Api(HttpContext context) => context.RequestServices.GetRequiredService<InferenceApi>();
+
+    private static JobsApi Jobs(HttpContext context) => context.RequestServices.GetRequiredService<JobsApi>();
 }

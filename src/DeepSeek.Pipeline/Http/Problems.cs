@@ -23,6 +23,13 @@ public static class Problems
     /// <summary>413: the body is larger than allowed.</summary>
     public static ApiResponse TooLarge(string detail) => Make(413, "too-large", "The request body is too large", detail);
 
+    /// <summary>401: no valid credential; <paramref name="challenge"/> is the WWW-Authenticate header (<c>Bearer ...</c>).</summary>
+    public static ApiResponse Unauthorized(string detail, string challenge) =>
+        Make(401, "unauthorized", "Authentication required", detail) with { WwwAuthenticate = challenge };
+
+    /// <summary>403: authenticated, but not allowed (role, tenant, or model allow list).</summary>
+    public static ApiResponse Forbidden(string detail) => Make(403, "forbidden", "Not allowed", detail);
+
     /// <summary>404: no such request or job.</summary>
     public static ApiResponse NotFound(string detail) => Make(404, "not-found", "Not found", detail);
 

@@ -24,13 +24,13 @@ public sealed class InferenceSubmitter(PipelineStorage storage, IOptions<Pipelin
     /// <param name="rows">Rows.</param>
     /// <param name="cols">Row width.</param>
     /// <param name="seed">The routing seed.</param>
-    /// <param name="caller">The caller, if known.</param>
+    /// <param name="owner">Whom the request belongs to (tenant and caller), if authenticated.</param>
     /// <param name="jobId">The job, for job chunks.</param>
     /// <param name="chunk">The chunk index, for job chunks.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The request record as stored.</returns>
     public async Task<RequestRecord> SubmitAsync(string requestId, string model, float[] x, int rows, int cols, ulong seed,
-        string? caller, string? jobId, int? chunk, CancellationToken cancellationToken)
+        RequestOwner? owner, string? jobId, int? chunk, CancellationToken cancellationToken)
     {
         var record = new RequestRecord
         {
@@ -42,7 +42,8 @@ public sealed class InferenceSubmitter(PipelineStorage storage, IOptions<Pipelin
             InputSha256 = FloatPayload.Sha256(x),
             Payload = new PayloadRef(FloatPayload.ToBase64(x), null),
             SubmittedAt = time.GetUtcNow(),
-            Caller = caller,
+            Caller = owner?.Caller,
+            Tenant = owner?.Tenant,
             JobId = jobId,
             Chunk = chunk,
         };

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace DeepSeek.Pipeline.Jobs;
 
 /// <summary>
@@ -8,6 +10,9 @@ namespace DeepSeek.Pipeline.Jobs;
 internal static class JobInput
 {
     private const int CopyBufferBytes = 81920;
+    private static readonly byte[] s_modelProperty = "model"u8.ToArray();
+
+    private static ReadOnlySpan<byte> ModelProperty => s_modelProperty;
 
     /// <summary>Reads a body into memory, refusing it as soon as it passes the limit.</summary>
     public static async Task<byte[]> ReadAsync(Stream body, long limit, CancellationToken ct)
@@ -60,6 +65,46 @@ internal static class JobInput
 
         lines.RemoveRange(keep, lines.Count - keep);
         return lines;
+    }
+
+    /// <summary>
+    /// Gets every model id the lines name (<c>"model"</c> at the top level of a line), distinct, without parsing inputs into
+    /// numbers. A line that is not a JSON object is skipped here: the splitter records it as a line error.
+    /// </summary>
+    public static IReadOnlyList<string> ModelsNamed(ReadOnlySpan<byte> data, List<Range> lines)
+    {
+        var models = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var reader = new Utf8JsonReader(data[line]);
+            try
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool isModel = reader.ValueTextEquals(ModelProperty);
+                    reader.Read();
+                    if (isModel && reader.TokenType == JsonTokenType.String)
+                    {
+                        models.Add(reader.GetString()!);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Malformed from here on: whatever it named so far is kept, the rest is the splitter's line error.
+            }
+        }
+
+        return [.. models];
     }
 
     /// <summary>Tells whether a line holds only JSON whitespace.</summary>

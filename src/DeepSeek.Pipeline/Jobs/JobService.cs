@@ -3,6 +3,7 @@ using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Messages;
 using DeepSeek.Pipeline.Models;
 using DeepSeek.Pipeline.Requests;
+using DeepSeek.Pipeline.Security;
 using DeepSeek.Pipeline.Stages;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -23,13 +24,15 @@ public sealed class JobService(PipelineStorage storage, ModelRegistry models, IO
     /// <summary>Accepts a job: stores its input and record, then queues it for splitting.</summary>
     /// <param name="model">The job's model (a line's <c>"model"</c> overrides it for that line).</param>
     /// <param name="jsonl">The JSONL body; read to its end, not disposed.</param>
-    /// <param name="caller">The caller as the HTTP layer knows it, if any.</param>
+    /// <param name="owner">Whom the job belongs to (tenant and caller), if authenticated; its chunks' requests carry it too.</param>
+    /// <param name="mayUseModel">Tells whether the caller may use a model; checked for the job's model and every model a line names. Null allows all.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The new job id (<c>job-</c> and 26 lowercase base32 characters).</returns>
     /// <exception cref="UnknownModelException">The model is not served here.</exception>
+    /// <exception cref="ModelAccessDeniedException">The job or one of its lines names a model the caller may not use; nothing is stored.</exception>
     /// <exception cref="JobTooLargeException">The body is over <see cref="PipelineOptions.MaxRequestBytes"/> or holds more than <see cref="PipelineOptions.MaxJobLines"/> lines.</exception>
     /// <exception cref="InvalidInputException">The body holds no lines.</exception>
-    public async Task<string> SubmitAsync(string model, Stream jsonl, string? caller, CancellationToken cancellationToken)
+    public async Task<string> SubmitAsync(string model, Stream jsonl, RequestOwner? owner, Func<string, bool>? mayUseModel, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentNullException.ThrowIfNull(jsonl);
@@ -39,7 +42,13 @@ public sealed class JobService(PipelineStorage storage, ModelRegistry models, IO
         }
 
         var body = await JobInput.ReadAsync(jsonl, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
-        int lines = JobInput.Lines(body).Count;
+        var ranges = JobInput.Lines(body);
+        int lines = ranges.Count;
+        if (mayUseModel is not null && JobInput.ModelsNamed(body, ranges).Prepend(model).FirstOrDefault(m => !mayUseModel(m)) is { } denied)
+        {
+            throw new ModelAccessDeniedException(denied);
+        }
+
         if (lines == 0)
         {
             throw new InvalidInputException("body", "holds no lines; a job takes one JSON object with \"inputs\" per line");
@@ -57,12 +66,27 @@ public sealed class JobService(PipelineStorage storage, ModelRegistry models, IO
             throw new InvalidOperationException($"The new job id {jobId} is already taken.");
         }
 
-        var record = new JobRecord(jobId, model, caller, time.GetUtcNow(), lines, body.LongLength);
+        var record = new JobRecord(jobId, model, owner?.Caller, time.GetUtcNow(), lines, body.LongLength, owner?.Tenant);
         await storage.TryCreateAsync(container, StorageLayout.JobRecordBlob(jobId), MessageJson.Write(record, JobJsonContext.Default.JobRecord), cancellationToken).ConfigureAwait(false);
         await storage.TryCreateAsync(container, StorageLayout.JobPendingBlob(jobId), BinaryData.Empty, cancellationToken).ConfigureAwait(false);
         await storage.SendAsync(storage.Layout.JobsQueue, MessageJson.Write(new JobMessage(JobMessage.Current, jobId), PipelineJsonContext.Default.JobMessage), cancellationToken).ConfigureAwait(false);
         PipelineLog.JobSubmitted(logger, jobId, model, lines, body.LongLength);
         return jobId;
+    }
+
+    /// <summary>Gets whom a job belongs to, from its job record.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The owner (with a null tenant for jobs accepted before access control), or null when no such job was accepted.</returns>
+    public async Task<RequestOwner?> OwnerAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (!JobIds.IsValid(jobId))
+        {
+            return null;
+        }
+
+        var data = await storage.TryReadAsync(storage.Layout.JobsContainer, StorageLayout.JobRecordBlob(jobId), cancellationToken).ConfigureAwait(false);
+        return data is null ? null : MessageJson.Read(data.ToString(), JobJsonContext.Default.JobRecord).Owner;
     }
 
     /// <summary>Gets a job's status, counted in input lines.</summary>

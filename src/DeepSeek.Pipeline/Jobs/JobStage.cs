@@ -6,6 +6,7 @@ using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Messages;
 using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Requests;
 using DeepSeek.Pipeline.Stages;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -94,7 +95,7 @@ public sealed class JobStage(
 
         var pending = manifest.Chunks.Where(c => !done.Contains(c.Index)).ToList();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency, CancellationToken = ct };
-        await Parallel.ForEachAsync(pending, parallel, (chunk, token) => new ValueTask(SubmitChunkAsync(jobId, record.Caller, chunk, parsed, token))).ConfigureAwait(false);
+        await Parallel.ForEachAsync(pending, parallel, (chunk, token) => new ValueTask(SubmitChunkAsync(jobId, record.Owner, chunk, parsed, token))).ConfigureAwait(false);
         PipelineLog.JobChunksSubmitted(logger, jobId, pending.Count, manifest.Chunks.Length - pending.Count);
     }
 
@@ -109,7 +110,7 @@ public sealed class JobStage(
         return manifest;
     }
 
-    private async Task SubmitChunkAsync(string jobId, string? caller, JobChunk chunk, ParsedLine[] parsed, CancellationToken ct)
+    private async Task SubmitChunkAsync(string jobId, RequestOwner owner, JobChunk chunk, ParsedLine[] parsed, CancellationToken ct)
     {
         if (!models.TryGet(chunk.Model, out var bundle))
         {
@@ -136,7 +137,7 @@ public sealed class JobStage(
             throw new InvalidDataException($"Job {jobId} chunk {chunk.Index} holds {offset / cols} rows; its manifest says {rows}.");
         }
 
-        await submitter.SubmitAsync(StorageLayout.ChunkRequestId(jobId, chunk.Index), chunk.Model, x, rows, cols, chunk.Seed, caller, jobId, chunk.Index, ct).ConfigureAwait(false);
+        await submitter.SubmitAsync(StorageLayout.ChunkRequestId(jobId, chunk.Index), chunk.Model, x, rows, cols, chunk.Seed, owner, jobId, chunk.Index, ct).ConfigureAwait(false);
     }
 
     private async Task FailAsync(string jobId, string error, CancellationToken ct)

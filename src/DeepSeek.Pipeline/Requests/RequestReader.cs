@@ -28,6 +28,22 @@ public sealed class RequestReader(PipelineStorage storage, TimeProvider time)
             : null;
     }
 
+    /// <summary>Gets whom a request belongs to, from its request record (written at ingress, before anything else).</summary>
+    /// <param name="requestId">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The owner (with a null tenant for records written before access control), or null when no such request was accepted.</returns>
+    public async Task<RequestOwner?> OwnerAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var data = await storage.TryReadAsync(storage.Layout.StateContainer, StorageLayout.RequestBlob(requestId), cancellationToken).ConfigureAwait(false);
+        if (data is null)
+        {
+            return null;
+        }
+
+        var record = MessageJson.Read(data.ToString(), PipelineJsonContext.Default.RequestRecord);
+        return new RequestOwner(record.Tenant, record.Caller);
+    }
+
     /// <summary>Gets a request's stored result.</summary>
     /// <param name="requestId">The request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

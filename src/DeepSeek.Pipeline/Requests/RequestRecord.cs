@@ -29,8 +29,11 @@ public sealed record RequestRecord
     /// <summary>Gets when ingress accepted the request.</summary>
     public required DateTimeOffset SubmittedAt { get; init; }
 
-    /// <summary>Gets the caller as the HTTP layer knows it (null for anonymous local use).</summary>
+    /// <summary>Gets the caller's object id as authenticated at ingress (null with authentication off).</summary>
     public string? Caller { get; init; }
+
+    /// <summary>Gets the caller's tenant as authenticated at ingress; only that tenant reads the request (null: Admin only, or authentication off).</summary>
+    public string? Tenant { get; init; }
 
     /// <summary>Gets the batch job this request is a chunk of, if any.</summary>
     public string? JobId { get; init; }

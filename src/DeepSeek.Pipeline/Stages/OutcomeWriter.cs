@@ -67,6 +67,7 @@ public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models)
         JobId = result.JobId ?? request?.JobId,
         Chunk = result.Chunk ?? request?.Chunk,
         Caller = request?.Caller,
+        Tenant = request?.Tenant,
         SubmittedAt = request?.SubmittedAt,
         CompletedAt = result.CompletedAt,
         Model = Describe(result, request),

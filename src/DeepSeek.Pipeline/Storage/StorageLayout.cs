@@ -93,6 +93,13 @@ public sealed class StorageLayout
     /// <summary>Gets the audit record blob (audit container).</summary>
     public static string AuditBlob(string requestId) => $"{requestId}.json";
 
+    /// <summary>Gets the prefix of denial records (audit container).</summary>
+    public const string DenialPrefix = "denials/";
+
+    /// <summary>Gets a denial record's blob (audit container), filed by UTC hour.</summary>
+    public static string DenialBlob(DateTimeOffset at, string id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DenialPrefix}{at.UtcDateTime:yyyy'/'MM'/'dd'/'HH}/{id}.json");
+
     /// <summary>Gets a job's input blob (jobs container).</summary>
     public static string JobInputBlob(string jobId) => $"{jobId}/input.jsonl";
 

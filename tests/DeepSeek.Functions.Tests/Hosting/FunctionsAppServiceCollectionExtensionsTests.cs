@@ -3,6 +3,7 @@ using Microsoft.ApplicationInsights;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Functions.Tests.Hosting;
 
@@ -15,6 +16,7 @@ public sealed class FunctionsAppServiceCollectionExtensionsTests
         ["MoeExpertQueue"] = "moe-expert-0",
         ["MoeAggregateQueue"] = "moe-aggregate",
         ["MoeJobsQueue"] = "moe-jobs",
+        ["Moe:Auth:Enabled"] = "false",
     };
 
     [Fact]
@@ -41,6 +43,34 @@ public sealed class FunctionsAppServiceCollectionExtensionsTests
         await host.StopAsync();
 
         Assert.Null(host.Services.GetService<TelemetryClient>());
+    }
+
+    [Fact]
+    public async Task Start_AuthenticationNeitherConfiguredNorDisabled_FailsSayingHow()
+    {
+        var settings = new Dictionary<string, string?>(s_settings);
+        settings.Remove("Moe:Auth:Enabled");
+        using var host = Build(settings);
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Moe:Auth:TenantId", ex.Message);
+        Assert.Contains("Moe:Auth:Enabled=false", ex.Message);
+    }
+
+    [Fact]
+    public async Task Start_EntraIdConfigured_Starts()
+    {
+        var settings = new Dictionary<string, string?>(s_settings)
+        {
+            ["Moe:Auth:Enabled"] = null,
+            ["Moe:Auth:TenantId"] = "11111111-2222-3333-4444-555555555555",
+            ["Moe:Auth:Audience"] = "api://deepseek-functions",
+        };
+        using var host = Build(settings);
+
+        await host.StartAsync();
+        await host.StopAsync();
     }
 
     private static IHost Build(Dictionary<string, string?> settings)

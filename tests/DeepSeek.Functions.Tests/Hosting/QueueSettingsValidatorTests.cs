@@ -48,6 +48,8 @@ public sealed class QueueSettingsValidatorTests
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         settings["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
+        // These tests are about the queue settings: authentication is explicitly off so only they are checked.
+        settings["Moe:Auth:Enabled"] = "false";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddLogging().AddMoeFunctionsApp(configuration).BuildServiceProvider();
     }

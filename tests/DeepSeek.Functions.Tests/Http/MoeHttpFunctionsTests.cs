@@ -1,5 +1,7 @@
 using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Security;
 using DeepSeek.Pipeline.Tests;
+using DeepSeek.Pipeline.Tests.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DeepSeek.Functions.Tests.Http;
@@ -93,6 +95,24 @@ public sealed class MoeHttpFunctionsTests(AzuriteFixture azurite)
         var (status, body) = FunctionApp.Response(get);
         Assert.Equal(200, status);
         Assert.StartsWith("demo@", Assert.Single(body.GetProperty("models").EnumerateArray()).GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Infer_AuthenticationOn_401WithoutTokenAndAcceptedWithOne()
+    {
+        using var authority = new TestAuthority();
+        await using var h = await PipelineHarness.CreateAsync(azurite, authority.Settings());
+        var app = new FunctionApp(h);
+        var anonymous = app.Request("POST", "/api/v1/infer", "?mode=async", Inputs.InferBody(Inputs.Rows(1, seed: 3), 1));
+        var signed = app.Request("POST", "/api/v1/infer", "?mode=async", Inputs.InferBody(Inputs.Rows(1, seed: 3), 1));
+        signed.Headers.Authorization = "Bearer " + authority.Token(roles: [MoeRoles.InferenceInvoke]);
+
+        await app.Http.Infer(anonymous);
+        await app.Http.Infer(signed);
+
+        Assert.Equal(401, anonymous.HttpContext.Response.StatusCode);
+        Assert.Equal("Bearer", anonymous.HttpContext.Response.Headers.WWWAuthenticate.ToString());
+        Assert.Equal(202, signed.HttpContext.Response.StatusCode);
     }
 
     private static async Task<string?> StatusAsync(FunctionApp app, string id)

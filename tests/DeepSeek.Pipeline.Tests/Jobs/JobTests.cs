@@ -178,12 +178,12 @@ public sealed class JobTests(AzuriteFixture azurite)
         var jobs = h.Get<JobService>();
         var x = StageTests.Rows(40, seed: 26);
 
-        await Assert.ThrowsAsync<UnknownModelException>(() => jobs.SubmitAsync("nope", Body(Line(x, 0, 1)), null, default));
-        var tooBig = await Assert.ThrowsAsync<JobTooLargeException>(() => jobs.SubmitAsync("demo", Body(Line(x, 0, 40)), null, default));
+        await Assert.ThrowsAsync<UnknownModelException>(() => jobs.SubmitAsync("nope", Body(Line(x, 0, 1)), null, null, default));
+        var tooBig = await Assert.ThrowsAsync<JobTooLargeException>(() => jobs.SubmitAsync("demo", Body(Line(x, 0, 40)), null, null, default));
         Assert.Equal(4096, tooBig.Limit);
-        var tooMany = await Assert.ThrowsAsync<JobTooLargeException>(() => jobs.SubmitAsync("demo", Body("{}\n{}\n{}\n"), null, default));
+        var tooMany = await Assert.ThrowsAsync<JobTooLargeException>(() => jobs.SubmitAsync("demo", Body("{}\n{}\n{}\n"), null, null, default));
         Assert.Equal(2, tooMany.Limit);
-        await Assert.ThrowsAsync<InvalidInputException>(() => jobs.SubmitAsync("demo", Body("\n \r\n"), null, default));
+        await Assert.ThrowsAsync<InvalidInputException>(() => jobs.SubmitAsync("demo", Body("\n \r\n"), null, null, default));
         Assert.Empty(await h.TakeAllAsync(h.Layout.JobsQueue));
         Assert.Empty(await h.BlobsAsync(h.Layout.JobsContainer));
     }
@@ -191,7 +191,7 @@ public sealed class JobTests(AzuriteFixture azurite)
     private static MemoryStream Body(string text) => new(Encoding.UTF8.GetBytes(text));
 
     private static Task<string> SubmitAsync(PipelineHarness h, string body) =>
-        h.Get<JobService>().SubmitAsync("demo", Body(body), "tester", default);
+        h.Get<JobService>().SubmitAsync("demo", Body(body), new RequestOwner("tenant-1", "tester"), null, default);
 
     private static async Task RunAsync(PipelineHarness h)
     {

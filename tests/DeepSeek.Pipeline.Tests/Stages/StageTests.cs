@@ -15,7 +15,7 @@ public sealed class StageTests(AzuriteFixture azurite)
         await using var h = await PipelineHarness.CreateAsync(azurite);
         var x = Rows(5, seed: 1);
 
-        await h.Get<InferenceSubmitter>().SubmitAsync("r1", "demo", x, 5, PipelineHarness.DModel, 42, "tester", null, null, default);
+        await h.Get<InferenceSubmitter>().SubmitAsync("r1", "demo", x, 5, PipelineHarness.DModel, 42, new RequestOwner("tenant-1", "tester"), null, null, default);
         await h.DrainAsync();
 
         var result = await h.Get<RequestReader>().ResultAsync("r1", default);
@@ -150,7 +150,7 @@ public sealed class StageTests(AzuriteFixture azurite)
     {
         await using var h = await PipelineHarness.CreateAsync(azurite);
         var x = Rows(3, seed: 6);
-        await h.Get<InferenceSubmitter>().SubmitAsync("aud", "demo", x, 3, PipelineHarness.DModel, 11, "alice@example", "job1", 0, default);
+        await h.Get<InferenceSubmitter>().SubmitAsync("aud", "demo", x, 3, PipelineHarness.DModel, 11, new RequestOwner("bank", "alice@example"), "job1", 0, default);
         await h.DrainAsync();
 
         var audit = (await h.Get<RequestReader>().AuditAsync("aud", default))!.ToString();
@@ -158,6 +158,7 @@ public sealed class StageTests(AzuriteFixture azurite)
         Assert.Contains("\"schemaVersion\":1", audit);
         Assert.Contains("\"jobId\":\"job1\"", audit);
         Assert.Contains("\"caller\":\"alice@example\"", audit);
+        Assert.Contains("\"tenant\":\"bank\"", audit);
         Assert.Contains("\"seed\":11", audit);
         Assert.Contains(FloatPayload.Sha256(x), audit);
         Assert.Contains("expert_000.onnx", audit);

@@ -1,3 +1,4 @@
+using Azure.Identity;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -45,6 +46,52 @@ public sealed class StorageClientsTests
     }
 
     [Fact]
+    public void Create_IdentityConnection_NeedsNoAccountKey()
+    {
+        var (identityBlobs, identityQueues) = StorageClients.Create(Config(("AzureWebJobsStorage:accountName", "moeprod")));
+        var (keyBlobs, _) = StorageClients.Create(Config(("AzureWebJobsStorage", "UseDevelopmentStorage=true")));
+
+        // Only a shared key can sign SAS URIs: an identity-based client holds none.
+        Assert.False(identityBlobs.CanGenerateAccountSasUri);
+        Assert.False(identityQueues.CanGenerateAccountSasUri);
+        Assert.True(keyBlobs.CanGenerateAccountSasUri);
+    }
+
+    [Fact]
+    public void Create_ConnectionStringBesideIdentitySettings_ConnectionStringWins()
+    {
+        var (blobs, _) = StorageClients.Create(Config(("AzureWebJobsStorage", "UseDevelopmentStorage=true"), ("AzureWebJobsStorage:accountName", "moeprod")));
+
+        Assert.Equal("devstoreaccount1", blobs.AccountName);
+    }
+
+    [Theory]
+    [InlineData("AzureWebJobsStorage:blobServiceUri", "https://acct.blob.core.windows.net", "queueServiceUri")]
+    [InlineData("AzureWebJobsStorage:queueServiceUri", "https://acct.queue.core.windows.net", "blobServiceUri")]
+    public void Create_OnlyOneServiceUri_NamesTheMissingOne(string key, string value, string missing)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => StorageClients.Create(Config((key, value))));
+
+        Assert.Contains("AzureWebJobsStorage__" + missing, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(null, null, null, typeof(DefaultAzureCredential))]
+    [InlineData("00000000-0000-0000-0000-000000000001", null, null, typeof(ManagedIdentityCredential))]
+    [InlineData(null, "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/moe", null, typeof(ManagedIdentityCredential))]
+    [InlineData(null, null, "managedidentity", typeof(ManagedIdentityCredential))]
+    public void Credential_Settings_SelectTheIdentity(string? clientId, string? resourceId, string? credential, Type expected)
+    {
+        var config = Config(
+            ("AzureWebJobsStorage:accountName", "moeprod"),
+            ("AzureWebJobsStorage:clientId", clientId ?? ""),
+            ("AzureWebJobsStorage:managedIdentityResourceId", resourceId ?? ""),
+            ("AzureWebJobsStorage:credential", credential ?? ""));
+
+        Assert.IsType(expected, StorageClients.Credential(config.GetSection("AzureWebJobsStorage")));
+    }
+
+    [Fact]
     public void Layout_Prefix_NamesEveryQueueAndContainer()
     {
         var layout = new StorageLayout("bank");
@@ -52,6 +99,14 @@ public sealed class StorageClientsTests
         Assert.Equal(["bank-gate", "bank-expert-0", "bank-expert-3", "bank-aggregate", "bank-jobs"], layout.WorkQueues([3, 0, 3]));
         Assert.Equal("bank-gate-poison", StorageLayout.Poison(layout.GateQueue));
         Assert.Equal(["bank-payloads", "bank-state", "bank-results", "bank-audit", "bank-jobs"], layout.Containers);
+    }
+
+    [Fact]
+    public void DenialBlob_FiledByUtcHour()
+    {
+        var at = new DateTimeOffset(2025, 3, 9, 23, 30, 0, TimeSpan.FromHours(-2));
+
+        Assert.Equal("denials/2025/03/10/01/deny-1.json", StorageLayout.DenialBlob(at, "deny-1"));
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>

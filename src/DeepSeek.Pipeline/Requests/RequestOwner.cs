@@ -1,0 +1,6 @@
+namespace DeepSeek.Pipeline.Requests;
+
+/// <summary>Who a request or job belongs to, as authenticated at ingress; both are null when authentication was off.</summary>
+/// <param name="Tenant">The caller's tenant; reads from other tenants are answered 404.</param>
+/// <param name="Caller">The caller's object id.</param>
+public sealed record RequestOwner(string? Tenant, string? Caller);
