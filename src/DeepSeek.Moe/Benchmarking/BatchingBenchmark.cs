@@ -21,6 +21,15 @@ public sealed record BatchingBenchmarkOptions
     /// <summary>Gets how long each mode runs before measuring.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets the routed experts of the benchmark model.</summary>
+    public int Experts { get; init; } = 16;
+
+    /// <summary>Gets the model width (each row's values).</summary>
+    public int DModel { get; init; } = 1024;
+
+    /// <summary>Gets each expert's hidden width: with 1024 x 2048, one expert holds 16 MiB of fp32 weights, so a single row's pass reads far more weight bytes than it computes with.</summary>
+    public int DFf { get; init; } = 2048;
+
     /// <summary>Gets the intra-op threads per ONNX Runtime session (0: its default).</summary>
     public int Threads { get; init; } = 1;
 
@@ -60,7 +69,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
     {
         var o = Options;
         var sb = new StringBuilder();
-        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, demo bundle, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
+        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
         Line(sb, $"Machine: {Machine.ProcessorCount} cores, {Machine.Architecture}, ONNX Runtime {Machine.OnnxRuntimeVersion}");
         Line(sb, $"{"mode",-10} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"kernel runs",12}");
         foreach (var m in new[] { Unbatched, Batched })
@@ -98,6 +107,9 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
 
             w.WriteStartObject("options");
             w.WriteNumber("callers", Options.Callers);
+            w.WriteNumber("experts", Options.Experts);
+            w.WriteNumber("dModel", Options.DModel);
+            w.WriteNumber("dFf", Options.DFf);
             w.WriteNumber("seconds", Options.Duration.TotalSeconds);
             w.WriteNumber("threads", Options.Threads);
             w.WriteNumber("maxRows", Options.Batching.MaxRows);
@@ -129,12 +141,16 @@ public static class BatchingBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Callers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Experts, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DModel, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DFf, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Duration, TimeSpan.Zero);
         options.Batching.Validate();
         var root = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), "deepseek-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var bundle = DemoBundle.Create(Path.Combine(root, "demo"), new DemoBundleOptions());
+            progress?.WriteLine($"Writing a demo-kind bundle: {options.Experts} experts, d_model {options.DModel}, d_ff {options.DFf} under {root}");
+            var bundle = DemoBundle.Create(Path.Combine(root, "demo"), new DemoBundleOptions { Experts = options.Experts, DModel = options.DModel, DFf = options.DFf });
             using var engine = MoeEngine.CreateOnnx(bundle, new ExpertRuntimeOptions { IntraOpThreads = options.Threads });
             var batching = new BatchingEngine(engine, new BatchingOptions { Enabled = true, MaxRows = options.Batching.MaxRows, MaxDelay = options.Batching.MaxDelay });
             int d = engine.DModel;
@@ -179,10 +195,14 @@ public static class BatchingBenchmark
         {
             latencies[i] = [];
             int seq = 0;
+
+            // Closed loop without think time: a caller wants its next row answered the moment it has the last
+            // answer, so each call's latency runs from there. Time spent waiting to be scheduled (thread-pool
+            // queueing, which unbatched callers meet most) counts, as it does for a real caller.
+            long start = Stopwatch.GetTimestamp();
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                long start = Stopwatch.GetTimestamp();
                 if (start >= stopAt)
                 {
                     return;
@@ -206,6 +226,8 @@ public static class BatchingBenchmark
                 {
                     latencies[i].Add((end - start) * 1000.0 / Stopwatch.Frequency);
                 }
+
+                start = end;
             }
         }
 
