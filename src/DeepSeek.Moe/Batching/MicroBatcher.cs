@@ -140,7 +140,8 @@ public sealed class MicroBatcher
                         break;
                     }
 
-                    Monitor.Wait(_lock, TimeSpan.FromSeconds((double)(_maxDelayTicks - age) / Stopwatch.Frequency));
+                    // Monitor waits in whole milliseconds: round up, or a sub-millisecond rest would spin.
+                    Monitor.Wait(_lock, (int)Math.Ceiling((_maxDelayTicks - age) * 1000.0 / Stopwatch.Frequency));
                 }
             }
 
