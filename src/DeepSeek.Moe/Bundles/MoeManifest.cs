@@ -36,8 +36,11 @@ public sealed record MoeManifest
     /// <summary>Gets the shared experts that run on every row. <value>Defaults to none.</value></summary>
     public IReadOnlyList<ExpertManifest> SharedExperts { get; init; } = [];
 
-    /// <summary>Gets the weight precision (<c>fp32</c>, <c>fp16</c>, <c>int8</c>, <c>int4</c>). <value>Defaults to <c>fp32</c>.</value></summary>
-    public string Precision { get; init; } = "fp32";
+    /// <summary>Gets the weight precision of the expert files (<see cref="WeightPrecisions"/>). <value>Defaults to <c>fp32</c>, which is what a manifest without the field means.</value></summary>
+    public string Precision { get; init; } = WeightPrecisions.Fp32;
+
+    /// <summary>Gets how the weights were converted when <see cref="Precision"/> is not <c>fp32</c>. <value>Defaults to none.</value></summary>
+    public QuantizationManifest? Quantization { get; init; }
 
     /// <summary>Gets where the weights came from (for example <c>demo seed 42</c> or <c>mixtral layer 3</c>).</summary>
     public string? Source { get; init; }
