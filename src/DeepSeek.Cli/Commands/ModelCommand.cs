@@ -67,8 +67,7 @@ internal static class ModelCommand
         return command;
     }
 
-    internal static long BundleSize(ModelBundle bundle) =>
-        new DirectoryInfo(bundle.Directory).EnumerateFiles().Sum(f => f.Length);
+    internal static long BundleSize(ModelBundle bundle) => bundle.SizeOnDisk();
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
