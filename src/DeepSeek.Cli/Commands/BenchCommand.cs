@@ -11,6 +11,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Measure throughput side by side in one run.");
         bench.Add(Engine(console));
         bench.Add(Pipeline(console));
+        bench.Add(BenchQuantizedCommand.Create(console));
         return bench;
     }
 
