@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using DeepSeek.Moe.Quantization;
 
 namespace DeepSeek.Moe.Bundles;
 
@@ -108,8 +110,8 @@ internal static partial class ManifestValidator
         }
         else
         {
-            check(q.BlockSize is { } b && Quantization.BlockQuantizer.IsValidBlockSize(b), "quantization.block_size",
-                $"is {q.BlockSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}; {Quantization.BlockQuantizer.BlockSizeRule}");
+            check(q.BlockSize is { } b && BlockQuantizer.IsValidBlockSize(b), "quantization.block_size",
+                $"is {q.BlockSize?.ToString(CultureInfo.InvariantCulture) ?? "missing"}; {BlockQuantizer.BlockSizeRule}");
         }
     }
 
