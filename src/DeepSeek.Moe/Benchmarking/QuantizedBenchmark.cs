@@ -86,7 +86,6 @@ public static class QuantizedBenchmark
     private static string Describe(ModelBundle bundle)
     {
         var m = bundle.Manifest;
-        int hidden = m.Experts.Count > 0 ? m.Experts[0].DHidden : 0;
-        return $"'{m.Id}' {m.Version}: {m.Experts.Count} experts ({m.Experts[0].Kind}), top-{m.Routing.TopK}, d_model {m.DModel}, d_hidden {hidden}";
+        return $"'{m.Id}' {m.Version}: {m.Experts.Count} experts ({m.Experts[0].Kind}), top-{m.Routing.TopK}, d_model {m.DModel}, d_hidden {m.Experts[0].DHidden}";
     }
 }

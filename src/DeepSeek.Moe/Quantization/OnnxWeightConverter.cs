@@ -126,7 +126,13 @@ internal static class OnnxWeightConverter
         var bits = new ushort[values.Length];
         for (int i = 0; i < values.Length; i++)
         {
-            bits[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
+            var half = (Half)values[i];
+            if (Half.IsInfinity(half) && float.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"Weight '{weight.Name}' holds {values[i]}, beyond float16's range (65504); keep this bundle in fp32 or quantize it to int8.");
+            }
+
+            bits[i] = BitConverter.HalfToUInt16Bits(half);
         }
 
         weight.DataType = (int)TensorProto.Types.DataType.Float16;

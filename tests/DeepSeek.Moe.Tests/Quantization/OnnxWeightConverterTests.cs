@@ -50,6 +50,17 @@ public sealed class OnnxWeightConverterTests : IDisposable
     }
 
     [Fact]
+    public void Convert_Fp16WeightBeyondHalfRange_RefusesNamingTheWeight()
+    {
+        var path = _folder.Sub("big.onnx");
+        ExpertGraphs.SaveGate(path, [1f, 7e4f, 2f, 3f], 2, 2);
+
+        var ex = Assert.Throws<ArgumentException>(() => OnnxWeightConverter.Convert(path, _folder.Sub("h.onnx"), new WeightFormat(WeightPrecisions.Fp16, 0, false)));
+
+        Assert.Contains("Weight 'w_router' holds 70000, beyond float16's range", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Initializer_QuantizedFile_ReadsBackTheDequantizedWeights()
     {
         var source = SourceExpert(ExpertKinds.LinearLayerNormGelu);
