@@ -13,6 +13,7 @@ internal static class BenchCommand
         bench.Add(Engine(console));
         bench.Add(Batching(console));
         bench.Add(Pipeline(console));
+        bench.Add(BenchQuantizedCommand.Create(console));
         return bench;
     }
 

@@ -16,6 +16,12 @@ internal static class InspectWriter
             w.WriteLine($"Source      {m.Source}");
         }
 
+        if (m.Quantization is { } q)
+        {
+            string layout = q.BlockSize is { } b ? $"blocks of {b} along K, {(q.Symmetric ? "symmetric" : "asymmetric")}" : "float16 weights";
+            w.WriteLine($"Precision   {m.Precision}: {layout}; gate {(q.Gate ? m.Precision : WeightPrecisions.Fp32)}{(q.From is null ? "" : $"; from {q.From}")}");
+        }
+
         w.WriteLine($"Shape       d_model {m.DModel} -> d_out {m.DOut}, {m.Experts.Count} routed + {m.SharedExperts.Count} shared experts, {bytes / 1e6:F1} MB");
         w.WriteLine(ModelCommand.Invariant($"Routing     {r.Scoring}, top-{r.TopK}, temperature {r.Temperature}, renormalize {r.Renormalize}, scaling {r.RoutedScalingFactor}"));
         w.WriteLine($"            groups {r.NGroup} (keep {r.TopkGroup}, {r.GroupScore}), correction bias {(r.CorrectionBias is null ? "none" : "yes")}, gumbel noise {r.GumbelNoise}");

@@ -5,15 +5,16 @@ using DeepSeek.Moe.Demo;
 
 namespace DeepSeek.Cli.Commands;
 
-/// <summary><c>deepseek model init|import|inspect</c>.</summary>
+/// <summary><c>deepseek model init|import|inspect|quantize</c>.</summary>
 internal static class ModelCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Command("model", "Create, import and inspect model bundles.");
+        var model = new Command("model", "Create, import, inspect and quantize model bundles.");
         model.Add(Init(console));
         model.Add(ImportCommand.Create(console));
         model.Add(Inspect(console));
+        model.Add(QuantizeCommand.Create(console));
         return model;
     }
 
@@ -67,8 +68,7 @@ internal static class ModelCommand
         return command;
     }
 
-    internal static long BundleSize(ModelBundle bundle) =>
-        new DirectoryInfo(bundle.Directory).EnumerateFiles().Sum(f => f.Length);
+    internal static long BundleSize(ModelBundle bundle) => bundle.SizeOnDisk();
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -62,7 +62,7 @@ public static class EngineBenchmark
         }
     }
 
-    private static EngineBenchmarkCase[] Measure((string Name, string Description, Action Run)[] cases, EngineBenchmarkOptions o, TextWriter? progress, CancellationToken cancellationToken)
+    internal static EngineBenchmarkCase[] Measure((string Name, string Description, Action Run)[] cases, EngineBenchmarkOptions o, TextWriter? progress, CancellationToken cancellationToken)
     {
         // One case at a time, as BenchmarkDotNet does: the figures are steady-state throughput of a layer run
         // again and again. Interleaving cases would make every pass fetch its expert weights from DRAM again.
@@ -115,7 +115,7 @@ public static class EngineBenchmark
         return max;
     }
 
-    private static void Validate(EngineBenchmarkOptions o)
+    internal static void Validate(EngineBenchmarkOptions o)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(o.BatchSize, 1, nameof(o.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegative(o.WarmupIterations, nameof(o.WarmupIterations));
@@ -128,10 +128,10 @@ public static class EngineBenchmark
         ArgumentOutOfRangeException.ThrowIfNegative(o.Threads, nameof(o.Threads));
     }
 
-    private static void Report(TextWriter? progress, FormattableString line) =>
+    internal static void Report(TextWriter? progress, FormattableString line) =>
         progress?.WriteLine(line.ToString(CultureInfo.InvariantCulture));
 
-    private static void TryDelete(string folder)
+    internal static void TryDelete(string folder)
     {
         try
         {

@@ -42,7 +42,7 @@ public sealed record EngineBenchmarkResult(
         var o = Options;
         var sb = new StringBuilder();
         Line(sb, $"Engine benchmark: batch {o.BatchSize}, {o.Experts} experts, top-{o.TopK}, d_model {o.DModel}, d_ff {o.DFf}, threads {(o.Threads == 0 ? "ort-default" : o.Threads)}");
-        Line(sb, $"Machine: {Machine.ProcessorCount} cores, {Machine.Architecture}, {Machine.OperatingSystem}, {Machine.Runtime}, ONNX Runtime {Machine.OnnxRuntimeVersion}");
+        Line(sb, $"Machine: {Machine.Description}");
         Line(sb, $"{"case",-16} {"what",-50} {"median ms",10} {"min ms",9} {"rows/s",10} {"n",4}");
         foreach (var c in Cases)
         {
@@ -97,13 +97,7 @@ public sealed record EngineBenchmarkResult(
             w.WriteNumber("warmupIterations", Options.WarmupIterations);
             w.WriteNumber("iterations", Options.Iterations);
             w.WriteEndObject();
-            w.WriteStartObject("machine");
-            w.WriteNumber("cores", Machine.ProcessorCount);
-            w.WriteString("architecture", Machine.Architecture);
-            w.WriteString("os", Machine.OperatingSystem);
-            w.WriteString("runtime", Machine.Runtime);
-            w.WriteString("onnxRuntime", Machine.OnnxRuntimeVersion);
-            w.WriteEndObject();
+            Machine.WriteJson(w);
             w.WriteEndObject();
         }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 
 namespace DeepSeek.Moe.Benchmarking;
@@ -19,4 +21,21 @@ public sealed record MachineInfo(int ProcessorCount, string Architecture, string
         RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
         OrtEnv.Instance().GetVersionString());
+
+    /// <summary>Gets the one-line description the benchmark tables print.</summary>
+    public string Description => string.Create(CultureInfo.InvariantCulture,
+        $"{ProcessorCount} cores, {Architecture}, {OperatingSystem}, {Runtime}, ONNX Runtime {OnnxRuntimeVersion}");
+
+    /// <summary>Writes the <c>machine</c> object of a benchmark's JSON.</summary>
+    /// <param name="w">The writer, positioned where a property may start.</param>
+    internal void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("machine");
+        w.WriteNumber("cores", ProcessorCount);
+        w.WriteString("architecture", Architecture);
+        w.WriteString("os", OperatingSystem);
+        w.WriteString("runtime", Runtime);
+        w.WriteString("onnxRuntime", OnnxRuntimeVersion);
+        w.WriteEndObject();
+    }
 }

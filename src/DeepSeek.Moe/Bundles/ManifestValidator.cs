@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using DeepSeek.Moe.Quantization;
 
 namespace DeepSeek.Moe.Bundles;
 
@@ -23,7 +25,8 @@ internal static partial class ManifestValidator
         Check(!string.IsNullOrWhiteSpace(m.Version), "version", "must not be empty");
         Check(m.DModel > 0, "d_model", $"is {m.DModel}, must be positive");
         Check(m.DOut > 0, "d_out", $"is {m.DOut}, must be positive");
-        Check(m.Precision is "fp32" or "fp16" or "int8" or "int4", "precision", $"'{m.Precision}' is not one of fp32, fp16, int8, int4");
+        Check(WeightPrecisions.All.Contains(m.Precision), "precision", $"'{m.Precision}' is not one of {string.Join(", ", WeightPrecisions.All)}");
+        CheckQuantization(m, Check);
         Check(m.Gate is not null, "gate", "is missing");
         if (m.Gate is not null)
         {
@@ -82,6 +85,33 @@ internal static partial class ManifestValidator
         {
             check(bias.Count == experts, "routing.correction_bias", $"has {bias.Count} values, expected one per expert ({experts})");
             check(bias.All(float.IsFinite), "routing.correction_bias", "holds a value that is not finite");
+        }
+    }
+
+    private static void CheckQuantization(MoeManifest m, Action<bool, string, string> check)
+    {
+        var q = m.Quantization;
+        if (m.Precision == WeightPrecisions.Fp32)
+        {
+            check(q is null, "quantization", "must be absent when precision is fp32");
+            return;
+        }
+
+        check(q is not null, "quantization", $"is missing; precision {m.Precision} records how the weights were converted");
+        if (q is null || !WeightPrecisions.All.Contains(m.Precision))
+        {
+            return;
+        }
+
+        if (WeightPrecisions.BitsOf(m.Precision) is null)
+        {
+            check(q.BlockSize is null, "quantization.block_size", $"must be absent when precision is {m.Precision}");
+            check(!q.Symmetric, "quantization.symmetric", $"must be false when precision is {m.Precision}");
+        }
+        else
+        {
+            check(q.BlockSize is { } b && BlockQuantizer.IsValidBlockSize(b), "quantization.block_size",
+                $"is {q.BlockSize?.ToString(CultureInfo.InvariantCulture) ?? "missing"}; {BlockQuantizer.BlockSizeRule}");
         }
     }
 

@@ -21,6 +21,14 @@ public sealed class ModelBundle
     /// <summary>Gets the number of routed experts.</summary>
     public int ExpertCount => Manifest.Experts.Count;
 
+    /// <summary>Gets the bundle's files: the manifest, the gate and every routed and shared expert file.</summary>
+    public IReadOnlyList<string> Files =>
+        [MoeManifest.FileName, Manifest.Gate.File, .. Manifest.Experts.Select(e => e.File), .. Manifest.SharedExperts.Select(e => e.File)];
+
+    /// <summary>Sums the sizes of <see cref="Files"/> on disk.</summary>
+    /// <returns>The bytes.</returns>
+    public long SizeOnDisk() => Files.Sum(f => new FileInfo(PathOf(f)).Length);
+
     /// <summary>Gets the absolute path of a file named in the manifest.</summary>
     /// <param name="file">A file name from the manifest.</param>
     /// <returns>The path inside the bundle folder.</returns>

@@ -3,6 +3,8 @@ namespace DeepSeek.Moe.Bundles;
 /// <summary>The manifest of a model bundle, stored as <c>moe.json</c> beside the ONNX files.</summary>
 public sealed record MoeManifest
 {
+    private readonly string? _precision;
+
     /// <summary>The manifest schema this code writes and reads.</summary>
     public const int CurrentSchemaVersion = 1;
 
@@ -36,8 +38,16 @@ public sealed record MoeManifest
     /// <summary>Gets the shared experts that run on every row. <value>Defaults to none.</value></summary>
     public IReadOnlyList<ExpertManifest> SharedExperts { get; init; } = [];
 
-    /// <summary>Gets the weight precision (<c>fp32</c>, <c>fp16</c>, <c>int8</c>, <c>int4</c>). <value>Defaults to <c>fp32</c>.</value></summary>
-    public string Precision { get; init; } = "fp32";
+    /// <summary>Gets the weight precision of the expert files (<see cref="WeightPrecisions"/>). <value>Defaults to <c>fp32</c>, which is what a manifest without the field means.</value></summary>
+    public string Precision
+    {
+        // The source-generated reader sets every init property, null where moe.json omits it: the default lives in the getter.
+        get => _precision ?? WeightPrecisions.Fp32;
+        init => _precision = value;
+    }
+
+    /// <summary>Gets how the weights were converted when <see cref="Precision"/> is not <c>fp32</c>. <value>Defaults to none.</value></summary>
+    public QuantizationManifest? Quantization { get; init; }
 
     /// <summary>Gets where the weights came from (for example <c>demo seed 42</c> or <c>mixtral layer 3</c>).</summary>
     public string? Source { get; init; }

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using DeepSeek.Moe.Bundles;
+using DeepSeek.Moe.Quantization;
 using Onnx;
 
 namespace DeepSeek.Moe.Onnx;
@@ -61,23 +61,37 @@ public sealed class OnnxModelFile
     /// <summary>Gets the graph outputs.</summary>
     public IReadOnlyList<OnnxTensorSignature> Outputs => _model.Graph.Output.Select(Signature).ToList();
 
-    /// <summary>Reads a float initializer.</summary>
+    /// <summary>
+    /// Reads a weight initializer as float: a float tensor as stored, a float16 one widened, and the uint8 codes of a
+    /// <c>com.microsoft.MatMulNBits</c> weight dequantized to the <c>[K, N]</c> matrix that node multiplies by (a
+    /// quantized bundle's weights read back as the quantized model computes with them).
+    /// </summary>
     /// <param name="name">The initializer name.</param>
     /// <returns>The values (row-major) and the shape.</returns>
-    /// <exception cref="BundleException">No such float initializer.</exception>
+    /// <exception cref="BundleException">No such initializer, or one of another type or inconsistent with its node.</exception>
     public (float[] Values, long[] Shape) Initializer(string name)
     {
         var tensor = _model.Graph.Initializer.FirstOrDefault(t => t.Name == name)
             ?? throw new BundleException(_displayName, name, "initializer not found");
-        if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
+        return (TensorProto.Types.DataType)tensor.DataType switch
         {
-            throw new BundleException(_displayName, name, $"initializer is of ONNX type {tensor.DataType}, expected float (1)");
-        }
+            TensorProto.Types.DataType.Float => (OnnxWeightConverter.FloatValues(tensor), [.. tensor.Dims]),
+            TensorProto.Types.DataType.Float16 => (QuantizedInitializers.HalfValues(tensor), [.. tensor.Dims]),
+            TensorProto.Types.DataType.Uint8 => QuantizedInitializers.Dequantize(_model.Graph, tensor, _displayName),
+            _ => throw new BundleException(_displayName, name,
+                $"initializer is of ONNX type {tensor.DataType}, expected float (1), float16 (10) or MatMulNBits codes (uint8, 2)"),
+        };
+    }
 
-        float[] values = tensor.RawData.Length > 0
-            ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()
-            : [.. tensor.FloatData];
-        return (values, [.. tensor.Dims]);
+    /// <summary>Reads the block-quantized matrix a <c>com.microsoft.MatMulNBits</c> node multiplies by, as stored.</summary>
+    /// <param name="name">The node's weight (codes) initializer.</param>
+    /// <returns>The quantized matrix.</returns>
+    /// <exception cref="BundleException">No such uint8 initializer, or no MatMulNBits node reads it.</exception>
+    public QuantizedMatrix QuantizedInitializer(string name)
+    {
+        var tensor = _model.Graph.Initializer.FirstOrDefault(t => t.Name == name && t.DataType == (int)TensorProto.Types.DataType.Uint8)
+            ?? throw new BundleException(_displayName, name, "uint8 initializer not found");
+        return QuantizedInitializers.ReadMatrix(_model.Graph, tensor, _displayName);
     }
 
     private static OnnxTensorSignature Signature(ValueInfoProto info)

@@ -77,6 +77,9 @@ public sealed class ModelBundleTests : IDisposable
     [InlineData("experts[2].file")]
     [InlineData("experts[0].sha256")]
     [InlineData("d_model")]
+    [InlineData("precision")]
+    [InlineData("quantization")]
+    [InlineData("quantization.block_size")]
     public void Load_BadManifestField_NamesField(string field)
     {
         var m = ModelBundle.ReadManifest(Path.Combine(_dir, "moe.json"));
@@ -94,6 +97,9 @@ public sealed class ModelBundleTests : IDisposable
             "experts[2].file" => m with { Experts = Replace(experts, 2, experts[2] with { File = "../escape.onnx" }) },
             "experts[0].sha256" => m with { Experts = Replace(experts, 0, experts[0] with { Sha256 = "abc" }) },
             "d_model" => m with { DModel = 0 },
+            "precision" => m with { Precision = "int3" },
+            "quantization" => m with { Precision = WeightPrecisions.Int4 },
+            "quantization.block_size" => m with { Precision = WeightPrecisions.Int8, Quantization = new QuantizationManifest { BlockSize = 24 } },
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
         ModelBundle.WriteManifest(_dir, m);
@@ -102,6 +108,32 @@ public sealed class ModelBundleTests : IDisposable
 
         Assert.Equal("moe.json", ex.File);
         Assert.Equal(field, ex.Field);
+    }
+
+    [Fact]
+    public void Load_ManifestWithoutPrecision_LoadsAsFp32()
+    {
+        var path = Path.Combine(_dir, "moe.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.True(json.Remove("precision"));
+        File.WriteAllText(path, json.ToJsonString());
+
+        var bundle = ModelBundle.Load(_dir);
+
+        Assert.Equal(WeightPrecisions.Fp32, bundle.Manifest.Precision);
+        Assert.Null(bundle.Manifest.Quantization);
+    }
+
+    [Fact]
+    public void Load_Fp32WithQuantizationSection_NamesField()
+    {
+        var m = ModelBundle.ReadManifest(Path.Combine(_dir, "moe.json"));
+        ModelBundle.WriteManifest(_dir, m with { Quantization = new QuantizationManifest { BlockSize = 32 } });
+
+        var ex = Assert.Throws<BundleException>(() => ModelBundle.Load(_dir));
+
+        Assert.Equal("quantization", ex.Field);
+        Assert.Contains("must be absent when precision is fp32", ex.Message);
     }
 
     [Fact]
