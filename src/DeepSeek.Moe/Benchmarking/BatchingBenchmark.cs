@@ -165,9 +165,9 @@ public static class BatchingBenchmark
             }
 
             progress?.WriteLine($"Unbatched: {options.Callers} callers, each forward pass on its own ({options.Warmup.TotalSeconds:F0} s warm-up, {options.Duration.TotalSeconds:F0} s measured)");
-            var unbatched = await MeasureAsync("unbatched", rows, (x, i) => Task.Run(() => engine.Forward(x, 1, (ulong)i), cancellationToken), () => 0, options, cancellationToken).ConfigureAwait(false);
+            var unbatched = Measure("unbatched", rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options, cancellationToken);
             progress?.WriteLine($"Batched: the same callers through the micro-batchers");
-            var batchedResult = await MeasureAsync("batched", rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken), () => batching.Counts.Runs, options, cancellationToken).ConfigureAwait(false);
+            var batchedResult = Measure("batched", rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options, cancellationToken);
             return new BatchingBenchmarkResult(options, unbatched, batchedResult, diff, MachineInfo.Current());
         }
         finally
@@ -182,7 +182,9 @@ public static class BatchingBenchmark
         }
     }
 
-    private static async Task<BatchingModeResult> MeasureAsync(string name, float[][] rows, Func<float[], int, Task<MoeOutput>> call, Func<long> kernelRuns, BatchingBenchmarkOptions o, CancellationToken ct)
+    // Each caller is a thread of its own (a client, not thread-pool work), sending one row and blocking until
+    // its answer comes back, in both modes alike.
+    private static BatchingModeResult Measure(string name, float[][] rows, Func<float[], int, MoeOutput> call, Func<long> kernelRuns, BatchingBenchmarkOptions o, CancellationToken ct)
     {
         long begin = Stopwatch.GetTimestamp();
         long measureFrom = begin + (long)(o.Warmup.TotalSeconds * Stopwatch.Frequency);
@@ -193,7 +195,7 @@ public static class BatchingBenchmark
         bool runsTaken = false;
         var gate = new Lock();
 
-        async Task Caller(int i)
+        void Caller(int i)
         {
             latencies[i] = [];
             int seq = 0;
@@ -222,7 +224,7 @@ public static class BatchingBenchmark
                     }
                 }
 
-                await call(rows[i], (i * 100_000) + seq++).ConfigureAwait(false);
+                call(rows[i], (i * 100_000) + seq++);
                 long end = Stopwatch.GetTimestamp();
                 if (end >= measureFrom)
                 {
@@ -239,7 +241,10 @@ public static class BatchingBenchmark
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, rows.Length).Select(i => Task.Run(() => Caller(i), ct))).ConfigureAwait(false);
+        var threads = Enumerable.Range(0, rows.Length).Select(i => new Thread(() => Caller(i)) { IsBackground = true, Name = $"bench-caller-{i}" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        ct.ThrowIfCancellationRequested();
         var all = latencies.SelectMany(l => l).ToList();
         return new BatchingModeResult(name, answered.Sum(), o.Duration.TotalSeconds, LatencyStats.Of(all), kernelRuns() - runsBefore);
     }
