@@ -34,7 +34,8 @@ COPY src/ src/
 COPY --from=native /src/native/build/Release/libdeepseek_moe.so /src/native/build/Release/libdeepseek_moe_cuda.so native/build/Release/
 RUN dotnet publish src/DeepSeek.Functions/DeepSeek.Functions.csproj -c Release \
       -p:OnnxRuntimeFlavor=gpu -p:DsmSkipNativeBuild=true -o /home/site/wwwroot \
- && test -f /home/site/wwwroot/runtimes/linux-x64/native/libdeepseek_moe_cuda.so
+ && test -f /home/site/wwwroot/runtimes/linux-x64/native/libdeepseek_moe_cuda.so \
+ && rm -rf /home/site/wwwroot/runtimes/win*
 
 # Model bundles: every bundle folder under infra/models/, plus the seeded demo (byte-identical on every build).
 FROM build AS models

@@ -31,7 +31,8 @@ COPY src/ src/
 COPY --from=native /src/native/build/Release/libdeepseek_moe.so /src/native/build/Release/libdeepseek_moe_cuda.so native/build/Release/
 RUN dotnet publish src/DeepSeek.Worker/DeepSeek.Worker.csproj -c Release \
       -p:OnnxRuntimeFlavor=gpu -p:DsmSkipNativeBuild=true -o /app \
- && test -f /app/runtimes/linux-x64/native/libdeepseek_moe_cuda.so
+ && test -f /app/runtimes/linux-x64/native/libdeepseek_moe_cuda.so \
+ && rm -rf /app/runtimes/win*
 
 FROM build AS models
 ARG DEMO_MODEL=true
