@@ -7,6 +7,7 @@
 # AZURE_CONTAINER_REGISTRY_ENDPOINT, MOE_FUNCTION_APP_IDS. Switches (azd env set NAME VALUE):
 #   MOE_SKIP_IMAGE_BUILD=true    keep the current images (infrastructure-only change)
 #   MOE_BUILD_WORKER_IMAGE=true  also build the worker image for Kubernetes (infra/kubernetes)
+#   MOE_DEMO_MODEL=false         leave the seeded demo model out of the images (infra/models/ only)
 set -eu
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,7 +27,8 @@ tag="$(date -u +%Y%m%d%H%M%S)"
 build() {
   # $1 repository, $2 Dockerfile. The context is the repository root (.dockerignore keeps it small).
   echo "postprovision: building $endpoint/$1:$tag in $registry (ACR Tasks; the first build takes a while)"
-  az acr build --registry "$registry" --image "$1:$tag" --file "$2" --platform linux/amd64 --timeout 7200 .
+  az acr build --registry "$registry" --image "$1:$tag" --file "$2" --platform linux/amd64 --timeout 7200 \
+    --build-arg "DEMO_MODEL=${MOE_DEMO_MODEL:-true}" .
 }
 
 if [ -n "${MOE_FUNCTION_APP_IDS:-}" ]; then
