@@ -95,8 +95,6 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       acrUserManagedIdentityID: identityClientId
       minimumElasticInstanceCount: minReplicas
       functionAppScaleLimit: maxReplicas
-      minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       appSettings: [for setting in items(allSettings): { name: setting.key, value: string(setting.value) }]
     }
   }
