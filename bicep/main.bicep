@@ -93,6 +93,13 @@ param aksOidcIssuerUrl string = ''
 @description('Kubernetes namespace of the worker deployments (infra/kubernetes).')
 param kubernetesNamespace string = 'deepseek'
 
+@description('Entra ID tenant whose bearer tokens the apps accept (Moe:Auth:TenantId).')
+param authTenantId string = tenant().tenantId
+
+@description('Audience of those tokens (Moe:Auth:Audience), the Application ID URI of the API\'s app registration, for example api://<app-client-id>. The apps refuse to start without a way to authenticate (README, "Security").')
+@minLength(1)
+param authAudience string
+
 @description('Storage replication.')
 @allowed([
   'Standard_LRS'
@@ -161,6 +168,8 @@ var pipelineSettings = {
   Pipeline__Prefix: prefix
   // The image carries its model bundles here (infra/docker/functions.Dockerfile).
   Pipeline__ModelsPath: '/models'
+  Moe__Auth__TenantId: authTenantId
+  Moe__Auth__Audience: authAudience
 }
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -360,6 +369,7 @@ output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output MOE_PREFIX string = prefix
+output MOE_AUTH_TENANT_ID string = authTenantId
 output MOE_FRONT_CLIENT_ID string = identities.outputs.frontClientId
 output MOE_EXPERTS_CLIENT_ID string = identities.outputs.expertsClientId
 output MOE_SCALER_CLIENT_ID string = identities.outputs.scalerClientId

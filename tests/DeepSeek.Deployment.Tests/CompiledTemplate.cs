@@ -11,6 +11,9 @@ public sealed class CompiledTemplate : IDisposable
 {
     public const string EnvironmentName = "test";
 
+    /// <summary>The audience the evaluation passes (the parameter has no default).</summary>
+    public const string AuthAudience = "api://deepseek-functions-test";
+
     private readonly TempFolder _folder = new();
 
     public CompiledTemplate()
@@ -20,9 +23,7 @@ public sealed class CompiledTemplate : IDisposable
         Text = File.Exists(output) ? File.ReadAllText(output) : "{}";
         var root = JsonDocument.Parse(Text).RootElement.Clone();
         Main = new ArmTemplate(root, "main");
-        Evaluator = Build.ExitCode == 0
-            ? ArmEvaluator.For(root, new Dictionary<string, object?> { ["environmentName"] = EnvironmentName, ["location"] = "swedencentral" })
-            : null;
+        Evaluator = Build.ExitCode == 0 ? With() : null;
     }
 
     internal BicepResult Build { get; }
@@ -33,6 +34,23 @@ public sealed class CompiledTemplate : IDisposable
     internal ArmTemplate Main { get; }
 
     internal ArmEvaluator? Evaluator { get; }
+
+    /// <summary>Evaluates main.bicep with its required parameters and the given ones.</summary>
+    internal ArmEvaluator With(params (string Name, object? Value)[] parameters)
+    {
+        var given = new Dictionary<string, object?>
+        {
+            ["environmentName"] = EnvironmentName,
+            ["location"] = "swedencentral",
+            ["authAudience"] = AuthAudience,
+        };
+        foreach (var (name, value) in parameters)
+        {
+            given[name] = value;
+        }
+
+        return ArmEvaluator.For(Main.Root, given);
+    }
 
     /// <summary>Evaluates a module of main.bicep (index: the iteration of a module loop).</summary>
     internal ArmEvaluator Module(string symbolicName, long index = 0)

@@ -51,6 +51,9 @@ public sealed partial class FunctionAppTests(CompiledTemplate compiled)
             Assert.Equal(clientId, ArmEvaluator.ToText(settings["AzureWebJobsStorage__clientId"]));
             Assert.Equal("reference(storage).outputs.name.value", ArmEvaluator.ToText(settings["AzureWebJobsStorage__accountName"]));
             Assert.Equal($"ClientId={clientId};Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+            // Callers: Entra ID bearer tokens of the deployment's tenant for the API's audience (README, "Security").
+            Assert.Equal("tenant().tenantId", ArmEvaluator.ToText(settings["Moe__Auth__TenantId"]));
+            Assert.Equal(CompiledTemplate.AuthAudience, settings["Moe__Auth__Audience"]);
             var named = settings.Keys.Where(k => k.Contains("connection", StringComparison.OrdinalIgnoreCase) || k.Contains("key", StringComparison.OrdinalIgnoreCase));
             Assert.Equal(["APPLICATIONINSIGHTS_CONNECTION_STRING"], named.ToArray());
         }
@@ -133,12 +136,7 @@ public sealed partial class FunctionAppTests(CompiledTemplate compiled)
     {
         const string A100 = "Consumption-GPU-NC24-A100";
         var allowed = compiled.Main.Parameter("gpuProfileType").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()!);
-        var main = ArmEvaluator.For(compiled.Main.Root, new Dictionary<string, object?>
-        {
-            ["environmentName"] = CompiledTemplate.EnvironmentName,
-            ["location"] = "swedencentral",
-            ["gpuProfileType"] = A100,
-        });
+        var main = compiled.With(("gpuProfileType", A100));
 
         var expert = main.Module(compiled.Main.Resource("experts"), 0);
 

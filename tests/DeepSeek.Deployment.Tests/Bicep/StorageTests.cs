@@ -51,12 +51,7 @@ public sealed class StorageTests(CompiledTemplate compiled)
     public void AuditContainer_KeepsRecordsImmutableForTheRetentionParameter()
     {
         var policy = Storage.OfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").Single();
-        var main = ArmEvaluator.For(compiled.Main.Root, new Dictionary<string, object?>
-        {
-            ["environmentName"] = CompiledTemplate.EnvironmentName,
-            ["location"] = "swedencentral",
-            ["auditRetentionDays"] = 30L,
-        });
+        var main = compiled.With(("auditRetentionDays", 30L));
         var storage = main.Module(compiled.Main.Resource("storage"));
 
         var segments = ((string)storage.Value(policy.GetProperty("name"))!).Split('/');
