@@ -7,22 +7,29 @@ namespace DeepSeek.Worker;
 
 /// <summary>
 /// The pipeline's queue triggers on the WebJobs SDK listener (the engine inside the Functions host):
-/// the same stages the Functions app calls, one expert trigger per shard so one process can serve every shard.
+/// the same stages the Functions app calls, one expert trigger per shard so one process can serve every shard;
+/// settings switch the front triggers and each shard (<see cref="WorkerSettings"/>).
 /// </summary>
 public sealed class QueueFunctions(GateStage gate, ExpertStage expert, AggregateStage aggregate, JobStage jobs, PoisonStage poison, StorageLayout layout)
 {
+    [Disable(WorkerSettings.FrontDisabled)]
     public Task Gate([QueueTrigger("%MoeGateQueue%")] string message, CancellationToken ct) => gate.HandleAsync(message, ct);
 
+    [Disable(WorkerSettings.FrontDisabled)]
     public Task Aggregate([QueueTrigger("%MoeAggregateQueue%")] string message, CancellationToken ct) => aggregate.HandleAsync(message, ct);
 
+    [Disable(WorkerSettings.FrontDisabled)]
     public Task Jobs([QueueTrigger("%MoeJobsQueue%")] string message, CancellationToken ct) => jobs.HandleAsync(message, ct);
 
+    [Disable(WorkerSettings.FrontDisabled)]
     public Task GatePoison([QueueTrigger("%MoeGateQueue%-poison")] string message, CancellationToken ct) =>
         poison.HandleAsync(StorageLayout.Poison(layout.GateQueue), message, ct);
 
+    [Disable(WorkerSettings.FrontDisabled)]
     public Task AggregatePoison([QueueTrigger("%MoeAggregateQueue%-poison")] string message, CancellationToken ct) =>
         poison.HandleAsync(StorageLayout.Poison(layout.AggregateQueue), message, ct);
 
+    [Disable(WorkerSettings.FrontDisabled)]
     public Task JobsPoison([QueueTrigger("%MoeJobsQueue%-poison")] string message, CancellationToken ct) =>
         poison.HandleAsync(StorageLayout.Poison(layout.JobsQueue), message, ct);
 

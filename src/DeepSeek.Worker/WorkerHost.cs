@@ -11,6 +11,7 @@ using Microsoft.Azure.WebJobs.Host.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Worker;
 
@@ -37,6 +38,7 @@ public static class WorkerHost
 
         builder.Configuration.AddInMemoryCollection(WorkerSettings.For(builder.Configuration));
         builder.Services.AddMoePipeline(builder.Configuration);
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName);
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues(options => ApplyHostJson(options, builder.Configuration)));
         builder.Services.AddSingleton<ITypeLocator>(new ExplicitTypeLocator(typeof(QueueFunctions)));
@@ -64,13 +66,23 @@ public static class WorkerHost
         options.MessageEncoding = QueueMessageEncoding.Base64;
     }
 
-    /// <summary>Creates the queues and containers before the listeners poll them, then re-drives jobs a crashed predecessor left unfinished.</summary>
-    private sealed class StorageInitializer(PipelineStorage storage, ModelRegistry models, JobRecovery recovery) : IHostedService
+    /// <summary>
+    /// Creates the queues and containers before the listeners poll them (unless the infrastructure did), then, in a
+    /// front worker, re-drives jobs a crashed predecessor left unfinished.
+    /// </summary>
+    private sealed class StorageInitializer(PipelineStorage storage, ModelRegistry models, JobRecovery recovery, IOptions<WorkerOptions> options) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await storage.EnsureCreatedAsync(models.Shards, cancellationToken).ConfigureAwait(false);
-            await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            if (options.Value.CreateStorage)
+            {
+                await storage.EnsureCreatedAsync(models.Shards, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.Value.Front)
+            {
+                await recovery.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

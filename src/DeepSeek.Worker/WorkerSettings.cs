@@ -9,7 +9,9 @@ namespace DeepSeek.Worker;
 
 /// <summary>
 /// The app settings the queue triggers resolve (<c>%MoeGateQueue%</c>, ...), derived from <c>Pipeline:Prefix</c>
-/// exactly as the Functions app's settings are, plus one expert trigger per shard the models use.
+/// exactly as the Functions app's settings are, plus one expert trigger per shard served: every shard the models
+/// use, or the <see cref="WorkerOptions.Shards"/> chosen. <see cref="WorkerOptions.Front"/> switches the gate,
+/// aggregate and job triggers.
 /// </summary>
 internal static class WorkerSettings
 {
@@ -22,6 +24,9 @@ internal static class WorkerSettings
 
     public static string ExpertQueue(int shard) => string.Create(CultureInfo.InvariantCulture, $"MoeExpertQueue{shard}");
 
+    /// <summary>The setting that disables the gate, aggregate and job triggers and their poison triggers.</summary>
+    public const string FrontDisabled = "MoeFrontDisabled";
+
     public static string ExpertDisabled(int shard) => string.Create(CultureInfo.InvariantCulture, $"MoeExpertShard{shard}Disabled");
 
     /// <summary>Computes the trigger settings for a configuration (its prefix and the shards of the models folder).</summary>
@@ -29,12 +34,21 @@ internal static class WorkerSettings
     {
         var options = new PipelineOptions();
         configuration.GetSection(PipelineOptions.SectionName).Bind(options);
+        var worker = new WorkerOptions();
+        configuration.GetSection(WorkerOptions.SectionName).Bind(worker);
         var layout = new StorageLayout(options.Prefix);
-        var shards = ShardsOf(options.ModelsPath);
-        var outOfRange = shards.Where(s => s >= MaxShards).ToList();
+        var used = ShardsOf(options.ModelsPath);
+        var served = worker.Shards.Count == 0 ? used : worker.Shards.ToHashSet();
+        var unused = served.Except(used).Order().ToList();
+        if (unused.Count > 0)
+        {
+            throw new InvalidOperationException($"{WorkerOptions.SectionName}:{nameof(WorkerOptions.Shards)} names shards {string.Join(", ", unused)}, which no model uses (the models use {string.Join(", ", used.Order())}).");
+        }
+
+        var outOfRange = served.Where(s => s >= MaxShards).Order().ToList();
         if (outOfRange.Count > 0)
         {
-            throw new InvalidOperationException($"The models use expert shards {string.Join(", ", outOfRange)}; one worker serves shards 0 to {MaxShards - 1}. Renumber the shards in moe.json or run a worker per shard group.");
+            throw new InvalidOperationException($"The models use expert shards {string.Join(", ", outOfRange)}; one worker serves shards 0 to {MaxShards - 1}. Renumber the shards in moe.json or run a worker per shard group ({WorkerOptions.SectionName}:{nameof(WorkerOptions.Shards)}).");
         }
 
         var settings = new Dictionary<string, string?>
@@ -42,11 +56,12 @@ internal static class WorkerSettings
             [GateQueue] = layout.GateQueue,
             [AggregateQueue] = layout.AggregateQueue,
             [JobsQueue] = layout.JobsQueue,
+            [FrontDisabled] = worker.Front ? "false" : "true",
         };
         for (int shard = 0; shard < MaxShards; shard++)
         {
             settings[ExpertQueue(shard)] = layout.ExpertQueue(shard);
-            settings[ExpertDisabled(shard)] = shards.Contains(shard) ? "false" : "true";
+            settings[ExpertDisabled(shard)] = served.Contains(shard) ? "false" : "true";
         }
 
         return settings;

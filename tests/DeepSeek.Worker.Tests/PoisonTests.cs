@@ -48,7 +48,18 @@ public sealed class PoisonTests(AzuriteFixture azurite)
         Assert.Equal(RequestStatus.Failed, result.Status);
         Assert.Contains($"{h.Layout.GateQueue}-poison", result.Error);
         Assert.Contains("does not exist", result.Error);
-        var audit = (await h.Get<RequestReader>().AuditAsync(request.RequestId, default))!.ToString();
+        // The poison handler writes the result first, then the audit record.
+        string? audit = null;
+        for (int i = 0; i < 100 && audit is null; i++)
+        {
+            audit = (await h.Get<RequestReader>().AuditAsync(request.RequestId, default))?.ToString();
+            if (audit is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(audit);
         Assert.Contains("\"status\":\"failed\"", audit);
         Assert.Contains("does not exist", audit);
         var view = await worker.Http.GetStringAsync($"/api/v1/requests/{request.RequestId}");

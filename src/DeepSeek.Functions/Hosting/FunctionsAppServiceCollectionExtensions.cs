@@ -19,7 +19,8 @@ internal static class FunctionsAppServiceCollectionExtensions
         // The exporter needs a connection string; a local run without one simply sends no telemetry.
         if (!string.IsNullOrWhiteSpace(configuration[AppInsightsSetting]))
         {
-            services.AddApplicationInsightsTelemetryWorkerService();
+            var credential = AppInsightsCredential.From(configuration[AppInsightsCredential.Setting]);
+            services.AddApplicationInsightsTelemetryWorkerService(options => options.Credential = credential);
         }
 
         services.AddMoePipeline(configuration);
