@@ -1,13 +1,17 @@
 using DeepSeek.Moe.Experts;
+using DeepSeek.Pipeline.Audit;
 using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Privacy;
 using DeepSeek.Pipeline.Requests;
 using DeepSeek.Pipeline.Stages;
+using DeepSeek.Pipeline.Statistics;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Pipeline;
 
@@ -16,7 +20,7 @@ public static class PipelineServiceCollectionExtensions
 {
     /// <summary>Adds options (validated at start), storage clients, the model registry, stages, ingress and readers.</summary>
     /// <param name="services">The services.</param>
-    /// <param name="configuration">The configuration (storage connection <c>AzureWebJobsStorage</c>, sections <c>Pipeline</c> and <c>Moe:Runtime</c>).</param>
+    /// <param name="configuration">The configuration (storage connection <c>AzureWebJobsStorage</c>, sections <c>Pipeline</c>, <c>Moe:Runtime</c>, <c>Audit</c>, <c>Privacy</c> and <c>Stats</c>).</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddMoePipeline(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +29,11 @@ public static class PipelineServiceCollectionExtensions
         Moe.Native.Engine.NativeBackends.Register();
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ExpertRuntimeOptions>().Bind(configuration.GetSection(ExpertRuntimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StatsOptions>().Bind(configuration.GetSection(StatsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageLayout>();
         services.TryAddSingleton(sp =>
@@ -35,6 +44,13 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PayloadReader>();
         services.TryAddSingleton<StageFailures>();
+        services.TryAddSingleton<Pseudonymizer>();
+        services.TryAddSingleton<Redactor>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditInputKeeper>();
+        services.TryAddSingleton<AuditSealer>();
+        services.TryAddSingleton<AuditReplayer>();
+        services.TryAddSingleton<UsageStatistics>();
         services.TryAddSingleton<OutcomeWriter>();
         services.TryAddSingleton<GateStage>();
         services.TryAddSingleton<ExpertStage>();
@@ -47,6 +63,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<Jobs.JobRecovery>();
         services.TryAddSingleton<Http.InferenceApi>();
         services.TryAddSingleton<Http.JobsApi>();
+        services.TryAddSingleton<Http.StatsApi>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Messages;
 using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Privacy;
 using DeepSeek.Pipeline.Requests;
 using Microsoft.Extensions.Options;
 
@@ -15,14 +16,14 @@ namespace DeepSeek.Pipeline.Http;
 /// The HTTP contract's logic, shared by the Functions app and the worker: validation before anything is
 /// queued, RFC 7807 errors, synchronous wait with a timeout (202 past it, or at once with <c>?mode=async</c>).
 /// </summary>
-public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitter submitter, RequestReader reader, IOptions<PipelineOptions> options)
+public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitter submitter, RequestReader reader, Redactor redactor, Pseudonymizer pseudonyms, IOptions<PipelineOptions> options)
 {
     private readonly PipelineOptions _options = options.Value;
 
     /// <summary><c>POST /api/v1/infer</c>.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="asyncMode">True for <c>?mode=async</c>: answer 202 at once.</param>
-    /// <param name="caller">The caller as the HTTP layer knows it.</param>
+    /// <param name="caller">The caller as the HTTP layer knows it (stored and logged only as its pseudonym).</param>
     /// <param name="baseUrl">The scheme and host for status URLs (for example <c>http://localhost:7071</c>).</param>
     /// <param name="cancellationToken">Cancels the call (not the queued work).</param>
     /// <returns>200 with outputs and routing, 202, 400, 413 or 500.</returns>
@@ -56,9 +57,11 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
         }
 
         float[] x;
+        SortedDictionary<string, string>? metadata;
         try
         {
             x = InputMatrix.Flatten(request.Inputs, bundle.Manifest.DModel, _options.MaxRowsPerRequest);
+            metadata = redactor.CheckAndRedact(request.Metadata, "metadata");
         }
         catch (InvalidInputException ex)
         {
@@ -68,7 +71,7 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
         int rows = request.Inputs!.Length;
         ulong seed = request.Options?.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         var requestId = NewRequestId();
-        await submitter.SubmitAsync(requestId, modelId, x, rows, bundle.Manifest.DModel, seed, caller, null, null, cancellationToken).ConfigureAwait(false);
+        await submitter.SubmitAsync(requestId, modelId, x, rows, bundle.Manifest.DModel, seed, pseudonyms.Caller(caller), null, null, metadata, cancellationToken).ConfigureAwait(false);
 
         var result = asyncMode ? null : await reader.WaitAsync(requestId, _options.SyncWaitTimeout, cancellationToken).ConfigureAwait(false);
         if (result is null)

@@ -5,12 +5,12 @@ using DeepSeek.Pipeline.Models;
 namespace DeepSeek.Pipeline.Http;
 
 /// <summary>The batch-job routes of the HTTP contract, shared by both hosts.</summary>
-public sealed class JobsApi(JobService jobs)
+public sealed class JobsApi(JobService jobs, Privacy.Pseudonymizer pseudonyms)
 {
     /// <summary><c>POST /api/v1/jobs?model=ID</c> with a JSONL body.</summary>
     /// <param name="model">The job's model (lines may name their own).</param>
     /// <param name="body">The JSONL body.</param>
-    /// <param name="caller">The caller.</param>
+    /// <param name="caller">The caller (stored only as its pseudonym).</param>
     /// <param name="baseUrl">The scheme and host for the status URL.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 400 or 413.</returns>
@@ -23,7 +23,7 @@ public sealed class JobsApi(JobService jobs)
 
         try
         {
-            var jobId = await jobs.SubmitAsync(model, body, caller, cancellationToken).ConfigureAwait(false);
+            var jobId = await jobs.SubmitAsync(model, body, pseudonyms.Caller(caller), cancellationToken).ConfigureAwait(false);
             var statusUrl = $"{baseUrl.TrimEnd('/')}/api/v1/jobs/{jobId}";
             return InferenceApi.Json(202, new JobAcceptedBody(jobId, statusUrl), HttpJsonContext.Default.JobAcceptedBody, statusUrl);
         }
