@@ -20,6 +20,8 @@ internal static class CliApp
             LocalCommand.Create(console),
             InferCommand.Create(console),
             JobsCommand.Create(console),
+            AuditCommand.Create(console),
+            StatsCommand.Create(console),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);

@@ -44,9 +44,13 @@ internal static class LocalCommand
         var modelsPath = model?.FullName ?? EnsureDemo(console, Path.Combine(state, "models"));
 
         await using var azurite = await AzuriteServer.StartAsync(root, data is null ? null : Path.Combine(state, "azurite"), console.Out, cancellationToken: ct).ConfigureAwait(false);
-        var settings = new Dictionary<string, string?>
+        var keys = await LocalKeys.LoadOrCreateAsync(Path.Combine(state, LocalKeys.FileName), azurite.ConnectionString, ct).ConfigureAwait(false);
+        var settings = new Dictionary<string, string?>(keys.Settings)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            // Locally every request can be replayed from the audit log (`deepseek audit replay ID`).
+            ["Privacy:InputPolicy"] = "Full",
+            ["Audit:SealInterval"] = "00:01:00",
             ["Pipeline:ModelsPath"] = modelsPath,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:DeepSeek"] = "Information",
@@ -67,6 +71,9 @@ internal static class LocalCommand
               curl -s -X POST {{url}}/api/v1/infer -H 'content-type: application/json' -d '{"model":"demo","inputs":[[0.1, ...256 values...]]}'
               deepseek infer --input in.json --model demo
               deepseek jobs submit lines.jsonl --model demo --wait
+              deepseek audit verify --settings {{keys.Path}}
+              deepseek stats release --period {{TimeProvider.System.GetUtcNow():yyyy-MM-dd}}
+            Audit seal and pseudonym keys: {{keys.Path}} (local only; inputs kept in full for `audit replay`).
             Ctrl-C stops the worker and Azurite.
             """).ConfigureAwait(false);
 
