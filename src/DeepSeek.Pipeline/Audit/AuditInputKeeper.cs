@@ -53,7 +53,7 @@ public sealed class AuditInputKeeper(PipelineStorage storage, PayloadReader payl
             }
         }
 
-        var container = storage.Layout.AuditContainer;
+        var container = storage.Layout.AuditLogContainer;
         var blob = StorageLayout.AuditInputBlob(request.RequestId);
         var bytes = FloatPayload.ToBytes(x);
         if (!await storage.TryCreateAsync(container, blob, BinaryData.FromBytes(bytes), cancellationToken).ConfigureAwait(false))

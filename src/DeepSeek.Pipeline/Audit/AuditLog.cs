@@ -11,7 +11,8 @@ namespace DeepSeek.Pipeline.Audit;
 /// concurrent writers and redelivered messages.
 /// <para>
 /// An append (1) reads the partition head with its ETag and finishes the head's own append if a crash left it
-/// half done (record <c>{key}.json</c>, then index entry <c>chain/{partition}/{seq}-{key}</c>, both create-if-absent
+/// half done (record <c>{key}.json</c> in the audit container, then index entry <c>chain/{partition}/{seq}-{key}</c> in
+/// the audit log container, both create-if-absent
 /// with the bytes the head carries); (2) returns if <c>{key}.json</c> exists, since every record below the head is
 /// written before the head moves past it, so the key is already chained; (3) builds the record with
 /// <c>seq = head.seq + 1</c> and <c>prev = head.hash</c> and swaps the head to it with If-Match (If-None-Match: * for
@@ -58,18 +59,18 @@ public sealed class AuditLog(PipelineStorage storage, IOptions<AuditOptions> opt
             throw new ArgumentException($"'{key}' is not a valid audit record key.", nameof(key));
         }
 
-        var container = storage.Layout.AuditContainer;
+        var log = storage.Layout.AuditLogContainer;
         var headBlob = StorageLayout.AuditHeadBlob(partition);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var read = await storage.TryReadVersionedAsync(container, headBlob, cancellationToken).ConfigureAwait(false);
+            var read = await storage.TryReadVersionedAsync(log, headBlob, cancellationToken).ConfigureAwait(false);
             AuditHead? head = read is { } r ? JsonSerializer.Deserialize(r.Content.ToMemory().Span, PipelineJsonContext.Default.AuditHead) : null;
             if (head is not null)
             {
                 await MaterializeAsync(head, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await storage.TryReadAsync(container, StorageLayout.AuditBlob(key), cancellationToken).ConfigureAwait(false) is { } existing)
+            if (await storage.TryReadAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(key), cancellationToken).ConfigureAwait(false) is { } existing)
             {
                 var envelope = JsonSerializer.Deserialize(existing.ToMemory().Span, PipelineJsonContext.Default.AuditEnvelope);
                 return new AuditAppendResult(envelope?.Chain, envelope?.Hash, false);
@@ -79,7 +80,7 @@ public sealed class AuditLog(PipelineStorage storage, IOptions<AuditOptions> opt
             var stored = AuditRecordFormat.Seal(payload, link, out var hash);
             var next = new AuditHead(partition, link.Seq, hash, key, stored, time.GetUtcNow());
             var content = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(next, PipelineJsonContext.Default.AuditHead));
-            if (await storage.TryReplaceAsync(container, headBlob, content, read?.ETag, cancellationToken).ConfigureAwait(false))
+            if (await storage.TryReplaceAsync(log, headBlob, content, read?.ETag, cancellationToken).ConfigureAwait(false))
             {
                 await MaterializeAsync(next, cancellationToken).ConfigureAwait(false);
                 PipelineLog.AuditAppended(logger, key, partition, link.Seq);
@@ -99,15 +100,15 @@ public sealed class AuditLog(PipelineStorage storage, IOptions<AuditOptions> opt
     /// <returns>A task.</returns>
     internal async Task MaterializeAsync(AuditHead head, CancellationToken cancellationToken)
     {
-        var container = storage.Layout.AuditContainer;
+        var log = storage.Layout.AuditLogContainer;
         var entry = StorageLayout.AuditChainEntry(head.Partition, head.Seq, head.Key);
         // The entry is written last, so its presence means the append is complete (one read instead of two failed creates).
-        if (await storage.ExistsAsync(container, entry, cancellationToken).ConfigureAwait(false))
+        if (await storage.ExistsAsync(log, entry, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        await storage.TryCreateAsync(container, StorageLayout.AuditBlob(head.Key), BinaryData.FromBytes(head.Record), cancellationToken).ConfigureAwait(false);
-        await storage.TryCreateAsync(container, entry, BinaryData.Empty, cancellationToken).ConfigureAwait(false);
+        await storage.TryCreateAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(head.Key), BinaryData.FromBytes(head.Record), cancellationToken).ConfigureAwait(false);
+        await storage.TryCreateAsync(log, entry, BinaryData.Empty, cancellationToken).ConfigureAwait(false);
     }
 }

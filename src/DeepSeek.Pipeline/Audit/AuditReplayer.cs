@@ -51,7 +51,7 @@ public sealed class AuditReplayer(PipelineStorage storage, ModelRegistry models)
                 "is stored, so it cannot be recomputed. Requests are replayable when Privacy:InputPolicy is 'full'.");
         }
 
-        var bytes = await storage.TryReadAsync(container, input.Blob, cancellationToken).ConfigureAwait(false)
+        var bytes = await storage.TryReadAsync(storage.Layout.AuditLogContainer, input.Blob, cancellationToken).ConfigureAwait(false)
             ?? throw new AuditReplayException($"The kept input {input.Blob} of '{requestId}' is missing.");
         if (Convert.ToHexStringLower(SHA256.HashData(bytes.ToMemory().Span)) != input.Sha256)
         {

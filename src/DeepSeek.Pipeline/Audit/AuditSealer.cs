@@ -49,7 +49,7 @@ public sealed class AuditSealer : IDisposable
             return [];
         }
 
-        var container = _storage.Layout.AuditContainer;
+        var container = _storage.Layout.AuditLogContainer;
         var now = _time.GetUtcNow();
         var sealedNow = new List<AuditSeal>();
         foreach (var name in await _storage.ListAsync(container, StorageLayout.AuditHeadPrefix, cancellationToken).ConfigureAwait(false))
@@ -100,7 +100,7 @@ public sealed class AuditSealer : IDisposable
 
     private async Task<long> LastSealedAsync(string partition, CancellationToken ct)
     {
-        var seals = await _storage.ListAsync(_storage.Layout.AuditContainer, StorageLayout.AuditSealPrefix(partition), ct).ConfigureAwait(false);
+        var seals = await _storage.ListAsync(_storage.Layout.AuditLogContainer, StorageLayout.AuditSealPrefix(partition), ct).ConfigureAwait(false);
         return seals.Count == 0 ? 0 : long.Parse(seals[^1].AsSpan(seals[^1].LastIndexOf('/') + 1, 10), CultureInfo.InvariantCulture);
     }
 }

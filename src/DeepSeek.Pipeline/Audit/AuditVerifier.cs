@@ -20,7 +20,7 @@ public sealed class AuditVerifier(PipelineStorage storage, SealSigner? signer)
     /// <returns>The report.</returns>
     public async Task<AuditVerifyReport> VerifyAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
-        var container = storage.Layout.AuditContainer;
+        var container = storage.Layout.AuditLogContainer;
         var report = new AuditVerifyReport();
         var entries = new SortedDictionary<string, List<(long Seq, string Key)>>(StringComparer.Ordinal);
         foreach (var name in await storage.ListAsync(container, StorageLayout.AuditChainPrefix, cancellationToken).ConfigureAwait(false))
@@ -70,7 +70,6 @@ public sealed class AuditVerifier(PipelineStorage storage, SealSigner? signer)
 
     private async Task VerifyPartitionAsync(string partition, List<(long Seq, string Key)> index, AuditVerifyReport report, CancellationToken ct)
     {
-        var container = storage.Layout.AuditContainer;
         var hashes = new Dictionary<long, string>();
         string? expectedPrev = AuditRecordFormat.Genesis;
         long next = 1;
@@ -88,7 +87,7 @@ public sealed class AuditVerifier(PipelineStorage storage, SealSigner? signer)
                 expectedPrev = null;
             }
 
-            var data = await storage.TryReadAsync(container, StorageLayout.AuditBlob(key), ct).ConfigureAwait(false);
+            var data = await storage.TryReadAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(key), ct).ConfigureAwait(false);
             next = seq + 1;
             if (data is null)
             {
@@ -150,7 +149,7 @@ public sealed class AuditVerifier(PipelineStorage storage, SealSigner? signer)
 
         if (envelope.Input is { Blob: { } blob, BlobSha256: { } sha })
         {
-            var input = await storage.TryReadAsync(storage.Layout.AuditContainer, blob, ct).ConfigureAwait(false);
+            var input = await storage.TryReadAsync(storage.Layout.AuditLogContainer, blob, ct).ConfigureAwait(false);
             if (input is null)
             {
                 report.Findings.Add(new AuditFinding("removed", partition, seq, key, $"its kept input {blob} is missing"));
@@ -166,7 +165,7 @@ public sealed class AuditVerifier(PipelineStorage storage, SealSigner? signer)
 
     private async Task CheckHeadAsync(string partition, long last, string? expectedPrev, Dictionary<long, string> hashes, AuditVerifyReport report, CancellationToken ct)
     {
-        var data = await storage.TryReadAsync(storage.Layout.AuditContainer, StorageLayout.AuditHeadBlob(partition), ct).ConfigureAwait(false);
+        var data = await storage.TryReadAsync(storage.Layout.AuditLogContainer, StorageLayout.AuditHeadBlob(partition), ct).ConfigureAwait(false);
         var head = data is null ? null : JsonSerializer.Deserialize(data.ToMemory().Span, PipelineJsonContext.Default.AuditHead);
         if (head is null)
         {
@@ -203,7 +202,7 @@ public sealed class AuditVerifier(PipelineStorage storage, SealSigner? signer)
 
     private async Task CheckSealsAsync(string partition, Dictionary<long, string> hashes, AuditVerifyReport report, CancellationToken ct)
     {
-        var container = storage.Layout.AuditContainer;
+        var container = storage.Layout.AuditLogContainer;
         long end = hashes.Count == 0 ? 0 : hashes.Keys.Max();
         foreach (var name in await storage.ListAsync(container, StorageLayout.AuditSealPrefix(partition), ct).ConfigureAwait(false))
         {

@@ -40,10 +40,9 @@ internal static partial class PiiRecognizers
     {
         foreach (Match m in IbanPattern().Matches(text))
         {
-            var compact = Compact(m.Value).ToUpperInvariant();
-            if (IsValidIban(compact))
+            if (LongestValid(m.Value, v => IsValidIban(v.ToUpperInvariant())) is { } length)
             {
-                found.Add(new PiiMatch(Iban, m.Index, m.Length, compact, priority));
+                found.Add(new PiiMatch(Iban, m.Index, length, Compact(m.Value[..length]).ToUpperInvariant(), priority));
             }
         }
     }
@@ -52,10 +51,9 @@ internal static partial class PiiRecognizers
     {
         foreach (Match m in CardPattern().Matches(text))
         {
-            var digits = Compact(m.Value);
-            if (digits.Length is >= 13 and <= 19 && IsLuhnValid(digits))
+            if (LongestValid(m.Value, d => d.Length is >= 13 and <= 19 && IsLuhnValid(d)) is { } length)
             {
-                found.Add(new PiiMatch(Card, m.Index, m.Length, digits, priority));
+                found.Add(new PiiMatch(Card, m.Index, length, Compact(m.Value[..length]), priority));
             }
         }
     }
@@ -128,6 +126,22 @@ internal static partial class PiiRecognizers
         return remainder == 1;
     }
 
+    // The greedy patterns may run on into a following group ("GB82 WEST ... 32 please", "4111... 12"): the longest
+    // prefix that ends at a group boundary and passes the check is the value.
+    private static int? LongestValid(string match, Func<string, bool> valid)
+    {
+        for (int end = match.Length; end > 0; end = match.LastIndexOfAny([' ', '-'], end - 1))
+        {
+            var candidate = match[..end].TrimEnd(' ', '-');
+            if (candidate.Length > 0 && valid(Compact(candidate)))
+            {
+                return candidate.Length;
+            }
+        }
+
+        return null;
+    }
+
     private static void AddAll(List<PiiMatch> found, Regex pattern, string text, string kind, int priority, Func<Match, string> normalize)
     {
         foreach (Match m in pattern.Matches(text))
@@ -168,7 +182,7 @@ internal static partial class PiiRecognizers
     [GeneratedRegex(@"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex IbanPattern();
 
-    [GeneratedRegex(@"(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])", RegexOptions.CultureInvariant, TimeoutMs)]
+    [GeneratedRegex(@"(?<![0-9.,])(?:[0-9][ -]?){12,18}[0-9](?![0-9]|[.,][0-9])", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex CardPattern();
 
     [GeneratedRegex(@"(?<![\w.+])\+?[0-9(][0-9 ().-]{5,}[0-9](?![\w])", RegexOptions.CultureInvariant, TimeoutMs)]

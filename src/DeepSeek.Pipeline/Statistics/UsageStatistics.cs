@@ -115,7 +115,7 @@ public sealed class UsageStatistics(PipelineStorage storage, ModelRegistry model
 
         var container = storage.Layout.AuditContainer;
         var hours = StorageLayout.AuditChainPrefix + day.Replace("-", "", StringComparison.Ordinal) + "T";
-        foreach (var entry in await storage.ListAsync(container, hours, cancellationToken).ConfigureAwait(false))
+        foreach (var entry in await storage.ListAsync(storage.Layout.AuditLogContainer, hours, cancellationToken).ConfigureAwait(false))
         {
             var key = entry[(entry.LastIndexOf('/') + 12)..];
             var data = await storage.TryReadAsync(container, StorageLayout.AuditBlob(key), cancellationToken).ConfigureAwait(false);

@@ -52,11 +52,17 @@ public sealed class StorageLayout
     /// <summary>Gets the container of batch job inputs, manifests and progress.</summary>
     public string JobsContainer => $"{Prefix}-jobs";
 
+    /// <summary>
+    /// Gets the container of the audit log's structure, beside the records in <see cref="AuditContainer"/>: chain heads,
+    /// the chain index, seals, and inputs kept under the full or noised input policy.
+    /// </summary>
+    public string AuditLogContainer => $"{Prefix}-auditlog";
+
     /// <summary>Gets the container of published usage statistics and their privacy budget ledgers.</summary>
     public string StatsContainer => $"{Prefix}-stats";
 
     /// <summary>Gets every container.</summary>
-    public IReadOnlyList<string> Containers => [PayloadsContainer, StateContainer, ResultsContainer, AuditContainer, JobsContainer, StatsContainer];
+    public IReadOnlyList<string> Containers => [PayloadsContainer, StateContainer, ResultsContainer, AuditContainer, AuditLogContainer, JobsContainer, StatsContainer];
 
     /// <summary>Gets the queue of an expert shard.</summary>
     /// <param name="shard">The shard.</param>
@@ -96,29 +102,29 @@ public sealed class StorageLayout
     /// <summary>Gets the audit record blob (audit container): a request id, or any other record key.</summary>
     public static string AuditBlob(string requestId) => $"{requestId}.json";
 
-    /// <summary>Gets the stored input of an audit record under the full or noised input policy (audit container).</summary>
+    /// <summary>Gets the stored input of an audit record under the full or noised input policy (audit log container).</summary>
     public static string AuditInputBlob(string key) => $"inputs/{key}.bin";
 
-    /// <summary>The prefix of the audit chain heads (audit container).</summary>
+    /// <summary>The prefix of the audit chain heads (audit log container).</summary>
     public const string AuditHeadPrefix = "heads/";
 
-    /// <summary>Gets the head of an audit chain partition (audit container): its last sequence number, hash and record.</summary>
+    /// <summary>Gets the head of an audit chain partition (audit log container): its last sequence number, hash and record.</summary>
     public static string AuditHeadBlob(string partition) => $"{AuditHeadPrefix}{partition}.json";
 
-    /// <summary>The prefix of the audit chain index (audit container).</summary>
+    /// <summary>The prefix of the audit chain index (audit log container).</summary>
     public const string AuditChainPrefix = "chain/";
 
-    /// <summary>Gets the prefix of one partition's chain index (audit container).</summary>
+    /// <summary>Gets the prefix of one partition's chain index (audit log container).</summary>
     public static string AuditChainPartitionPrefix(string partition) => $"{AuditChainPrefix}{partition}/";
 
-    /// <summary>Gets an (empty) chain index entry: the name alone says which record holds which place (audit container).</summary>
+    /// <summary>Gets an (empty) chain index entry: the name alone says which record holds which place (audit log container).</summary>
     public static string AuditChainEntry(string partition, long seq, string key) =>
         string.Create(CultureInfo.InvariantCulture, $"{AuditChainPrefix}{partition}/{seq:D10}-{key}");
 
-    /// <summary>Gets the prefix of one partition's seals (audit container).</summary>
+    /// <summary>Gets the prefix of one partition's seals (audit log container).</summary>
     public static string AuditSealPrefix(string partition) => $"seals/{partition}/";
 
-    /// <summary>Gets the seal of a partition's head at a sequence number (audit container).</summary>
+    /// <summary>Gets the seal of a partition's head at a sequence number (audit log container).</summary>
     public static string AuditSealBlob(string partition, long seq) =>
         string.Create(CultureInfo.InvariantCulture, $"seals/{partition}/{seq:D10}.json");
 

@@ -155,7 +155,7 @@ public sealed class StageTests(AzuriteFixture azurite)
 
         var audit = (await h.Get<RequestReader>().AuditAsync("aud", default))!.ToString();
 
-        Assert.Contains("\"schemaVersion\":1", audit);
+        Assert.Contains("\"schemaVersion\":2", audit);
         Assert.Contains("\"jobId\":\"job1\"", audit);
         Assert.Contains("\"caller\":\"alice@example\"", audit);
         Assert.Contains("\"seed\":11", audit);

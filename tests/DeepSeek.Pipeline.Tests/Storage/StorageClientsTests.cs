@@ -51,7 +51,7 @@ public sealed class StorageClientsTests
 
         Assert.Equal(["bank-gate", "bank-expert-0", "bank-expert-3", "bank-aggregate", "bank-jobs"], layout.WorkQueues([3, 0, 3]));
         Assert.Equal("bank-gate-poison", StorageLayout.Poison(layout.GateQueue));
-        Assert.Equal(["bank-payloads", "bank-state", "bank-results", "bank-audit", "bank-jobs"], layout.Containers);
+        Assert.Equal(["bank-payloads", "bank-state", "bank-results", "bank-audit", "bank-auditlog", "bank-jobs", "bank-stats"], layout.Containers);
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
