@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Pipeline.Audit;
@@ -46,8 +45,8 @@ public sealed class UsageStatistics(PipelineStorage storage, ModelRegistry model
         }
 
         var counts = await CountAsync(day, cancellationToken).ConfigureAwait(false);
-        var releaseId = string.Create(CultureInfo.InvariantCulture, $"rel-{time.GetUtcNow():yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
-        var ledger = await ChargeAsync(day, eps, releaseId, cancellationToken).ConfigureAwait(false);
+        var ledger = await ChargeAsync(day, eps, cancellationToken).ConfigureAwait(false);
+        var releaseId = ledger.Releases[^1].ReleaseId;
 
         int sensitivity = 1 + _options.ExpertClip;
         double scale = sensitivity / eps;
@@ -171,7 +170,8 @@ public sealed class UsageStatistics(PipelineStorage storage, ModelRegistry model
         ? count + NoiseSampler.Laplace(scale)
         : count + NoiseSampler.DiscreteLaplace(scale);
 
-    private async Task<PrivacyLedger> ChargeAsync(string day, double epsilon, string releaseId, CancellationToken ct)
+    // The release id is its place in the ledger (rel-0001, ...), so releases list in the order they were charged.
+    private async Task<PrivacyLedger> ChargeAsync(string day, double epsilon, CancellationToken ct)
     {
         var container = storage.Layout.StatsContainer;
         var blob = StorageLayout.StatsLedgerBlob(day);
@@ -188,6 +188,7 @@ public sealed class UsageStatistics(PipelineStorage storage, ModelRegistry model
                     $"The privacy budget of {day} is {total}; {ledger.Spent} is spent, so a release at epsilon {epsilon} is refused."));
             }
 
+            var releaseId = string.Create(CultureInfo.InvariantCulture, $"rel-{ledger.Releases.Length + 1:D4}");
             var charged = ledger with { Total = total, Spent = ledger.Spent + epsilon, Releases = [.. ledger.Releases, new LedgerEntry(releaseId, epsilon, time.GetUtcNow())] };
             if (await storage.TryReplaceAsync(container, blob, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(charged, PipelineJsonContext.Default.PrivacyLedger)), read?.ETag, ct).ConfigureAwait(false))
             {

@@ -14,13 +14,13 @@ namespace DeepSeek.Pipeline.Tests.Privacy;
 [Collection(AzuriteCollection.Name)]
 public sealed class PrivacyPipelineTests(AzuriteFixture azurite)
 {
-    internal const string Email = "jane.doe@clinic.example";
-    internal const string Card = "4539 1488 0343 6467";
-    internal const string CardDigits = "4539148803436467";
-    internal const string Token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.c2lnbmF0dXJlLXZhbHVl";
-    internal const string Caller = "dr.house@clinic.example";
+    public const string Email = "jane.doe@clinic.example";
+    public const string Card = "4539 1488 0343 6467";
+    public const string CardDigits = "4539148803436467";
+    public const string Token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.c2lnbmF0dXJlLXZhbHVl";
+    public const string Caller = "dr.house@clinic.example";
 
-    internal static readonly string[] Secrets = [Email, Card, CardDigits, Token, Caller, "c2lnbmF0dXJlLXZhbHVl"];
+    public static readonly string[] Secrets = [Email, Card, CardDigits, Token, Caller, "c2lnbmF0dXJlLXZhbHVl"];
 
     [Theory]
     [InlineData("Hash")]
@@ -86,7 +86,7 @@ public sealed class PrivacyPipelineTests(AzuriteFixture azurite)
         }
     }
 
-    internal static async Task<List<(string Name, string Text)>> EveryBlobAsync(PipelineHarness h)
+    public static async Task<List<(string Name, string Text)>> EveryBlobAsync(PipelineHarness h)
     {
         var service = new BlobServiceClient(h.Configuration["AzureWebJobsStorage"]);
         var found = new List<(string, string)>();
@@ -104,7 +104,7 @@ public sealed class PrivacyPipelineTests(AzuriteFixture azurite)
         return found;
     }
 
-    internal static async Task<List<string>> EveryQueueMessageAsync(PipelineHarness h)
+    public static async Task<List<string>> EveryQueueMessageAsync(PipelineHarness h)
     {
         var service = new QueueServiceClient(h.Configuration["AzureWebJobsStorage"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var texts = new List<string>();

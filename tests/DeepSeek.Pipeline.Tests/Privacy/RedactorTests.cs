@@ -7,7 +7,7 @@ namespace DeepSeek.Pipeline.Tests.Privacy;
 
 public sealed class RedactorTests
 {
-    internal const string Key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    public const string Key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     [Theory]
     [InlineData("write to Jane.Doe@Example.org please", "Jane.Doe@Example.org", "pii:email:")]
