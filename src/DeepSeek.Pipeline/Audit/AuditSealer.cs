@@ -89,8 +89,9 @@ public sealed class AuditSealer : IDisposable
         {
             await SealAsync(all: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (Azure.RequestFailedException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A storage failure or a damaged head must not stop the host: verify reports damage, the next interval retries.
             PipelineLog.AuditSealFailed(_logger, ex);
         }
     }

@@ -114,7 +114,8 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
             return Problems.NotFound($"'{requestId}' is not a request id.");
         }
 
-        var audit = await reader.AuditAsync(requestId, cancellationToken).ConfigureAwait(false);
+        // A finished request's record follows its result by a few storage calls: wait for it briefly.
+        var audit = await reader.AuditAsync(requestId, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         return audit is null
             ? Problems.NotFound($"No audit record for '{requestId}' (no such request, or it has not finished).")
             : new ApiResponse(200, "application/json", audit);
