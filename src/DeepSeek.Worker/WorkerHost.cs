@@ -38,6 +38,7 @@ public static class WorkerHost
         builder.Configuration.AddInMemoryCollection(WorkerSettings.For(builder.Configuration));
         builder.Services.AddMoePipeline(builder.Configuration);
         builder.Services.AddHostedService<StorageInitializer>();
+        builder.Services.AddHostedService<AuditSealService>();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues(options => ApplyHostJson(options, builder.Configuration)));
         builder.Services.AddSingleton<ITypeLocator>(new ExplicitTypeLocator(typeof(QueueFunctions)));
 
