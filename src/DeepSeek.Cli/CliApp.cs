@@ -21,6 +21,8 @@ internal static class CliApp
             InferCommand.Create(console),
             JobsCommand.Create(console),
             AuthCommand.Create(console),
+            AuditCommand.Create(console),
+            StatsCommand.Create(console),
         };
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, cancellationToken).ConfigureAwait(false);

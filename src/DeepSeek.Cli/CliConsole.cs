@@ -31,5 +31,6 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
     private static bool IsExpected(Exception ex) => ex is BundleException or InvalidInputException
         or ExecutionProviderUnavailableException or IOException or UnauthorizedAccessException
         or System.Text.Json.JsonException or ArgumentException or CliUsageException or ImportException
-        or NativeLibraryLoadException or NativeException;
+        or NativeLibraryLoadException or NativeException or Pipeline.Audit.AuditReplayException or Azure.RequestFailedException
+        or InvalidOperationException or System.Security.Cryptography.CryptographicException;
 }

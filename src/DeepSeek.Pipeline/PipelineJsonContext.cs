@@ -21,4 +21,11 @@ namespace DeepSeek.Pipeline;
 [JsonSerializable(typeof(Jobs.ChunkOutcome))]
 [JsonSerializable(typeof(Jobs.JobFailure))]
 [JsonSerializable(typeof(Jobs.JobView))]
+[JsonSerializable(typeof(AuditChainLink))]
+[JsonSerializable(typeof(AuditHead))]
+[JsonSerializable(typeof(AuditEnvelope))]
+[JsonSerializable(typeof(AuditSeal))]
+[JsonSerializable(typeof(Statistics.StatsRelease))]
+[JsonSerializable(typeof(Statistics.PrivacyLedger))]
+[JsonSerializable(typeof(Http.StatsListBody))]
 public sealed partial class PipelineJsonContext : JsonSerializerContext;

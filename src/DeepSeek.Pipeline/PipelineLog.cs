@@ -64,4 +64,28 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 1720, EventName = "AuthMetadataUnavailable", Level = LogLevel.Warning, Message = "The OpenID metadata {MetadataAddress} cannot be read; bearer tokens are refused until it can")]
     public static partial void AuthMetadataUnavailable(ILogger logger, string metadataAddress, Exception exception);
+
+    [LoggerMessage(EventId = 1800, EventName = "EphemeralPseudonymKey", Level = LogLevel.Warning, Message = "No pseudonym key is configured ({Setting}): a random key is used, so pseudonyms change on restart and differ between instances")]
+    public static partial void EphemeralPseudonymKey(ILogger logger, string setting);
+
+    [LoggerMessage(EventId = 1900, EventName = "StatsReleased", Level = LogLevel.Information, Message = "Released usage statistics {ReleaseId} for {Period} at epsilon {Epsilon} ({Spent} of {Total} spent)")]
+    public static partial void StatsReleased(ILogger logger, string releaseId, string period, double epsilon, double spent, double total);
+
+    [LoggerMessage(EventId = 1901, EventName = "StatsRefused", Level = LogLevel.Warning, Message = "Refused a release for {Period} at epsilon {Epsilon}: {Spent} of {Total} already spent")]
+    public static partial void StatsRefused(ILogger logger, string period, double epsilon, double spent, double total);
+
+    [LoggerMessage(EventId = 2000, EventName = "AuditAppended", Level = LogLevel.Debug, Message = "Audit record {Key} chained at {Partition} #{Seq}")]
+    public static partial void AuditAppended(ILogger logger, string key, string partition, long seq);
+
+    [LoggerMessage(EventId = 2001, EventName = "AuditHeadContended", Level = LogLevel.Debug, Message = "Audit chain head {Partition} moved under attempt {Attempt}; retrying")]
+    public static partial void AuditHeadContended(ILogger logger, string partition, int attempt);
+
+    [LoggerMessage(EventId = 2010, EventName = "AuditSealed", Level = LogLevel.Information, Message = "Sealed audit partition {Partition} at #{Seq}")]
+    public static partial void AuditSealed(ILogger logger, string partition, long seq);
+
+    [LoggerMessage(EventId = 2011, EventName = "AuditSealingOff", Level = LogLevel.Warning, Message = "No audit seal key is configured ({Setting}): chain heads are not sealed, so a truncated tail cannot be detected")]
+    public static partial void AuditSealingOff(ILogger logger, string setting);
+
+    [LoggerMessage(EventId = 2012, EventName = "AuditSealFailed", Level = LogLevel.Warning, Message = "Sealing the audit chain heads failed; the next interval retries")]
+    public static partial void AuditSealFailed(ILogger logger, Exception exception);
 }

@@ -1,11 +1,14 @@
 using DeepSeek.Moe.Batching;
 using DeepSeek.Moe.Experts;
+using DeepSeek.Pipeline.Audit;
 using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Privacy;
 using DeepSeek.Pipeline.Requests;
 using DeepSeek.Pipeline.Security;
 using DeepSeek.Pipeline.Stages;
+using DeepSeek.Pipeline.Statistics;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,8 +24,8 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>Adds options (validated at start), storage clients, the model registry, stages, ingress, readers and access control.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">
-    /// The configuration (storage connection <c>AzureWebJobsStorage</c>, sections <c>Pipeline</c>, <c>Moe:Runtime</c> and
-    /// <c>Moe:Auth</c>, and App Service's <c>WEBSITE_AUTH_ENABLED</c>).
+    /// The configuration (storage connection <c>AzureWebJobsStorage</c>, sections <c>Pipeline</c>, <c>Moe:Runtime</c>,
+    /// <c>Moe:Batching</c>, <c>Moe:Auth</c>, <c>Audit</c>, <c>Privacy</c> and <c>Stats</c>, and App Service's <c>WEBSITE_AUTH_ENABLED</c>).
     /// </param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddMoePipeline(this IServiceCollection services, IConfiguration configuration)
@@ -45,6 +48,11 @@ public static class PipelineServiceCollectionExtensions
             })
             .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StatsOptions>().Bind(configuration.GetSection(StatsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageLayout>();
         services.TryAddSingleton(sp =>
@@ -55,6 +63,13 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PayloadReader>();
         services.TryAddSingleton<StageFailures>();
+        services.TryAddSingleton<Pseudonymizer>();
+        services.TryAddSingleton<Redactor>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditInputKeeper>();
+        services.TryAddSingleton<AuditSealer>();
+        services.TryAddSingleton<AuditReplayer>();
+        services.TryAddSingleton<UsageStatistics>();
         services.TryAddSingleton<OutcomeWriter>();
         services.TryAddSingleton<GateStage>();
         services.TryAddSingleton<ExpertStage>();
@@ -74,6 +89,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AuthStartupReport>());
         services.TryAddSingleton<Http.InferenceApi>();
         services.TryAddSingleton<Http.JobsApi>();
+        services.TryAddSingleton<Http.StatsApi>();
         return services;
     }
 

@@ -40,6 +40,7 @@ public static class WorkerHost
         builder.Services.AddMoePipeline(builder.Configuration);
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName);
         builder.Services.AddHostedService<StorageInitializer>();
+        builder.Services.AddHostedService<AuditSealService>();
         builder.Host.ConfigureWebJobs(webJobs => webJobs.AddAzureStorageQueues(options => ApplyHostJson(options, builder.Configuration)));
         builder.Services.AddSingleton<ITypeLocator>(new ExplicitTypeLocator(typeof(QueueFunctions)));
 

@@ -24,7 +24,10 @@ public sealed class FunctionsMetadataTests
         "SubmitJob httpTrigger post v1/jobs Function",
         "GetJob httpTrigger get v1/jobs/{id} Function",
         "GetJobOutput httpTrigger get v1/jobs/{id}/output Function",
+        "ReleaseStats httpTrigger post v1/stats/release Function",
+        "GetStats httpTrigger get v1/stats Function",
         "Health httpTrigger get v1/health Anonymous",
+        "SealAudit timerTrigger %AuditSealSchedule%",
     ];
 
     [Fact]
@@ -72,6 +75,12 @@ public sealed class FunctionsMetadataTests
             Assert.Single(bindings);
             Assert.Equal("String", trigger.GetProperty("dataType").GetString());
             return $"{name} {type} {trigger.GetProperty("queueName").GetString()} {trigger.GetProperty("connection").GetString()}";
+        }
+
+        if (type == "timerTrigger")
+        {
+            Assert.Single(bindings);
+            return $"{name} {type} {trigger.GetProperty("schedule").GetString()}";
         }
 
         Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "Out");

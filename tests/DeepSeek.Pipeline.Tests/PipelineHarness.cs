@@ -6,6 +6,7 @@ using DeepSeek.Pipeline.Stages;
 using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DeepSeek.Pipeline.Tests;
 
@@ -36,7 +37,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public string ModelsPath => _models;
 
-    public static async Task<PipelineHarness> CreateAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null, int sharedExperts = 1)
+    public static async Task<PipelineHarness> CreateAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null, int sharedExperts = 1, Action<ILoggingBuilder>? logging = null)
     {
         var models = Path.Combine(Path.GetTempPath(), "dsp-models-" + Guid.NewGuid().ToString("N"));
         DemoBundle.Create(Path.Combine(models, "demo"), new DemoBundleOptions { DModel = DModel, DFf = 64, Experts = 8, TopK = 2, Shards = 2, SharedExperts = sharedExperts });
@@ -55,7 +56,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging().AddMoePipeline(configuration).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging(b => logging?.Invoke(b)).AddMoePipeline(configuration).BuildServiceProvider();
         var harness = new PipelineHarness(models, services, configuration);
         await harness.Storage.EnsureCreatedAsync(services.GetRequiredService<ModelRegistry>().Shards, CancellationToken.None);
         return harness;

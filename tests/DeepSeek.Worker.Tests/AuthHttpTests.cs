@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DeepSeek.Pipeline.Security;
+using DeepSeek.Pipeline.Storage;
 using DeepSeek.Pipeline.Tests;
 using DeepSeek.Pipeline.Tests.Security;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,33 @@ public sealed class AuthHttpTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
         Assert.Contains("\"tenant\":\"tenant-a\"", await audit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/v1/health")).StatusCode);
-        Assert.Equal(5, (await h.BlobsAsync(h.Layout.AuditContainer, "denials/")).Count);
+        // Five refusals, each a denial record appended to the audit chain.
+        Assert.Equal(5, (await h.BlobsAsync(h.Layout.AuditContainer, StorageLayout.DenialPrefix)).Count);
+        Assert.Equal(5, (await h.BlobsAsync(h.Layout.AuditLogContainer, StorageLayout.AuditChainPrefix)).Count(n => n.Contains("-" + StorageLayout.DenialPrefix, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Stats_OverHttp_ReleaseAdminOnlyReadWithAuditRead()
+    {
+        using var authority = new TestAuthority();
+        await using var h = await PipelineHarness.CreateAsync(azurite, authority.Settings());
+        await using var worker = await RunningWorker.StartAsync(h, authority.Settings());
+        var day = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var auditor = authority.Token(tenant: "tenant-b", roles: [MoeRoles.AuditRead]);
+
+        var byAuditor = await SendAsync(worker, HttpMethod.Post, $"/api/v1/stats/release?period={day}", auditor);
+        var byAdmin = await SendAsync(worker, HttpMethod.Post, $"/api/v1/stats/release?period={day}", authority.Token(tenant: "tenant-ops", roles: [MoeRoles.Admin]));
+        var readByAuditor = await SendAsync(worker, HttpMethod.Get, $"/api/v1/stats?period={day}", auditor);
+        var readByInvoker = await SendAsync(worker, HttpMethod.Get, $"/api/v1/stats?period={day}", authority.Token(roles: [MoeRoles.InferenceInvoke]));
+        var anonymous = await worker.Http.GetAsync($"/api/v1/stats?period={day}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, byAuditor.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readByAuditor.StatusCode);
+        using var list = JsonDocument.Parse(await readByAuditor.Content.ReadAsStringAsync());
+        Assert.Single(list.RootElement.GetProperty("releases").EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, readByInvoker.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
     [Fact]

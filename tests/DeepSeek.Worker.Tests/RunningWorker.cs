@@ -1,6 +1,8 @@
 using DeepSeek.Pipeline.Local;
 using DeepSeek.Pipeline.Tests;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DeepSeek.Worker.Tests;
 
@@ -17,7 +19,7 @@ public sealed class RunningWorker : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<RunningWorker> StartAsync(PipelineHarness harness, IDictionary<string, string?>? extra = null)
+    public static async Task<RunningWorker> StartAsync(PipelineHarness harness, IDictionary<string, string?>? extra = null, ILoggerProvider? logs = null)
     {
         var settings = Settings(harness);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -27,6 +29,11 @@ public sealed class RunningWorker : IAsyncDisposable
 
         var url = new Uri($"http://127.0.0.1:{AzuriteServer.FreePort()}");
         var app = WorkerHost.Build(["--urls", url.ToString()], settings);
+        if (logs is not null)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        }
+
         await app.StartAsync();
         return new RunningWorker(app, url);
     }

@@ -1,7 +1,7 @@
 namespace DeepSeek.Tests;
 
 /// <summary>A unique temporary folder, deleted on dispose (errors swallowed).</summary>
-public sealed class TempFolder : IDisposable
+internal sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {

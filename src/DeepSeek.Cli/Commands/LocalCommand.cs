@@ -10,7 +10,9 @@ namespace DeepSeek.Cli.Commands;
 
 /// <summary>
 /// <c>deepseek local up</c>: Azurite + the worker + the demo model on this machine, until Ctrl-C. Authentication is on:
-/// a development signing key is made once in the state folder and the worker trusts only it; <c>--no-auth</c> turns it off.
+/// a development signing key is made once in the state folder (<c>auth/</c>) and the worker trusts only it; <c>--no-auth</c>
+/// turns it off. The audit seal and pseudonym keys, with the storage connection, are kept in the state folder's
+/// <c>settings.json</c> (<see cref="LocalKeys"/>), so <c>deepseek audit verify --settings</c> reads what the stack wrote.
 /// </summary>
 internal static class LocalCommand
 {
@@ -46,7 +48,7 @@ internal static class LocalCommand
 
     /// <summary>The <c>--data</c> option: where the stack keeps its state (also the development key).</summary>
     public static Option<DirectoryInfo?> DataOption() =>
-        new("--data") { Description = "Keep Azurite's data, the demo bundle and the development signing key in this folder (default: .local in the repository, data in memory)." };
+        new("--data") { Description = "Keep Azurite's data, the demo bundle, the development signing key and settings.json (audit seal and pseudonym keys) in this folder (default: .local in the repository, data in memory)." };
 
     /// <summary>The state folder: <c>--data</c>, else <c>.local</c> in the repository.</summary>
     public static string StateFolder(DirectoryInfo? data)
@@ -67,23 +69,27 @@ internal static class LocalCommand
             ?? throw new CliUsageException("run `deepseek local up` inside the repository (it installs Azurite from the repository's package.json)");
         var state = StateFolder(data);
         var modelsPath = model?.FullName ?? EnsureDemo(console, Path.Combine(state, "models"));
-        var keys = Path.Combine(state, AuthFolderName);
-        if (!noAuth && LocalAuthority.EnsureKey(keys))
+        var authKeys = Path.Combine(state, AuthFolderName);
+        if (!noAuth && LocalAuthority.EnsureKey(authKeys))
         {
-            await console.Out.WriteLineAsync($"Created the development signing key in {keys}").ConfigureAwait(false);
+            await console.Out.WriteLineAsync($"Created the development signing key in {authKeys}").ConfigureAwait(false);
         }
 
         await using var azurite = await AzuriteServer.StartAsync(root, data is null ? null : Path.Combine(state, "azurite"), console.Out, cancellationToken: ct).ConfigureAwait(false);
-        var settings = new Dictionary<string, string?>
+        var keys = await LocalKeys.LoadOrCreateAsync(Path.Combine(state, LocalKeys.FileName), azurite.ConnectionString, ct).ConfigureAwait(false);
+        var settings = new Dictionary<string, string?>(keys.Settings)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            // Locally every request can be replayed from the audit log (`deepseek audit replay ID`).
+            ["Privacy:InputPolicy"] = "Full",
+            ["Audit:SealInterval"] = "00:01:00",
             ["Pipeline:ModelsPath"] = modelsPath,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:DeepSeek"] = "Information",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = LocalPollingInterval,
         };
-        foreach (var (key, value) in noAuth ? new() { [$"{AuthOptions.SectionName}:{nameof(AuthOptions.Enabled)}"] = "false" } : LocalAuthority.WorkerSettings(keys))
+        foreach (var (key, value) in noAuth ? new() { [$"{AuthOptions.SectionName}:{nameof(AuthOptions.Enabled)}"] = "false" } : LocalAuthority.WorkerSettings(authKeys))
         {
             settings[key] = value;
         }
@@ -109,7 +115,7 @@ internal static class LocalCommand
         }
         else
         {
-            var token = LocalAuthority.MintToken(keys, MoeRoles.All, LocalAuthority.DevTenant, LocalAuthority.DevCaller, LocalAuthority.DevTokenLifetime, TimeProvider.System);
+            var token = LocalAuthority.MintToken(authKeys, MoeRoles.All, LocalAuthority.DevTenant, LocalAuthority.DevCaller, LocalAuthority.DevTokenLifetime, TimeProvider.System);
             await console.Out.WriteLineAsync($$"""
               auth:    on; development token (every role, tenant {{LocalAuthority.DevTenant}}, valid {{LocalAuthority.DevTokenLifetime.TotalHours}} h; more with `deepseek auth token`):
 
@@ -125,6 +131,9 @@ internal static class LocalCommand
               curl -s -X POST {{url}}/api/v1/infer{{bearer}} -H 'content-type: application/json' -d '{"model":"demo","inputs":[[0.1, ...256 values...]]}'
               deepseek infer --input in.json --model demo
               deepseek jobs submit lines.jsonl --model demo --wait
+              deepseek audit verify --settings {{keys.Path}}
+              deepseek stats release --period {{TimeProvider.System.GetUtcNow():yyyy-MM-dd}}
+            Audit seal and pseudonym keys: {{keys.Path}} (local only; inputs kept in full for `audit replay`).
             Ctrl-C stops the worker and Azurite.
             """).ConfigureAwait(false);
 

@@ -12,7 +12,7 @@ internal sealed class RemoteOptions
     {
         Description = "The stack's base URL.",
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("DEEPSEEK_URL") ?? "http://127.0.0.1:7071"),
-        // System.CommandLine has no converter for Uri.
+        // System.CommandLine has no built-in conversion to Uri: without this parser every explicit --url was refused.
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
@@ -21,7 +21,7 @@ internal sealed class RemoteOptions
                 return uri;
             }
 
-            result.AddError($"--url '{text}' is not an absolute http(s) URL");
+            result.AddError($"--url '{text}' is not an http(s) URL (for example http://127.0.0.1:7071).");
             return null;
         },
     };

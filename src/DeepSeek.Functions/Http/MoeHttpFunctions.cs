@@ -57,6 +57,20 @@ public sealed class MoeHttpFunctions
     public Task<IActionResult> GetJobOutput([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/jobs/{id}/output")] HttpRequest request, string id) =>
         HandleAsync(request, c => MoeHttpHandlers.GetJobOutputAsync(c, id));
 
+    /// <summary><c>POST /api/v1/stats/release?period=yyyy-MM-dd[&amp;epsilon=E]</c>: a differentially private release (spends budget).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>An empty result (the response is already written).</returns>
+    [Function(nameof(ReleaseStats))]
+    public Task<IActionResult> ReleaseStats([HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/stats/release")] HttpRequest request) =>
+        HandleAsync(request, MoeHttpHandlers.ReleaseStatsAsync);
+
+    /// <summary><c>GET /api/v1/stats?period=yyyy-MM-dd</c>: the period's published releases.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>An empty result (the response is already written).</returns>
+    [Function(nameof(GetStats))]
+    public Task<IActionResult> GetStats([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/stats")] HttpRequest request) =>
+        HandleAsync(request, MoeHttpHandlers.GetStatsAsync);
+
     /// <summary><c>GET /api/v1/health</c>; anonymous, for probes.</summary>
     /// <param name="request">The request.</param>
     /// <returns>An empty result (the response is already written).</returns>

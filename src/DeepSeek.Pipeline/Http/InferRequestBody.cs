@@ -11,4 +11,7 @@ public sealed record InferRequestBody
 
     /// <summary>Gets the options.</summary>
     public InferOptions? Options { get; init; }
+
+    /// <summary>Gets the caller's metadata (string to string); redacted before anything is stored or logged.</summary>
+    public Dictionary<string, string?>? Metadata { get; init; }
 }

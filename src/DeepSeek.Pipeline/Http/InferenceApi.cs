@@ -6,8 +6,10 @@ using DeepSeek.Pipeline.Configuration;
 using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Messages;
 using DeepSeek.Pipeline.Models;
+using DeepSeek.Pipeline.Privacy;
 using DeepSeek.Pipeline.Requests;
 using DeepSeek.Pipeline.Security;
+using DeepSeek.Pipeline.Storage;
 using Microsoft.Extensions.Options;
 
 namespace DeepSeek.Pipeline.Http;
@@ -17,14 +19,14 @@ namespace DeepSeek.Pipeline.Http;
 /// queued, RFC 7807 errors, synchronous wait with a timeout (202 past it, or at once with <c>?mode=async</c>), the
 /// model allow lists, and tenant isolation of reads. Callers arrive authenticated (<see cref="AccessControl.AuthorizeAsync"/>).
 /// </summary>
-public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitter submitter, RequestReader reader, AccessControl access, IOptions<PipelineOptions> options)
+public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitter submitter, RequestReader reader, AccessControl access, Redactor redactor, Pseudonymizer pseudonyms, IOptions<PipelineOptions> options)
 {
     private readonly PipelineOptions _options = options.Value;
 
     /// <summary><c>POST /api/v1/infer</c>.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="asyncMode">True for <c>?mode=async</c>: answer 202 at once.</param>
-    /// <param name="caller">The authenticated caller; the request is recorded as its tenant's.</param>
+    /// <param name="caller">The authenticated caller; the request is recorded as its tenant's, with the caller only as its pseudonym.</param>
     /// <param name="baseUrl">The scheme and host for status URLs (for example <c>http://localhost:7071</c>).</param>
     /// <param name="cancellationToken">Cancels the call (not the queued work).</param>
     /// <returns>200 with outputs and routing, 202, 400, 403 (model not allowed), 413 or 500.</returns>
@@ -64,9 +66,11 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
         }
 
         float[] x;
+        SortedDictionary<string, string>? metadata;
         try
         {
             x = InputMatrix.Flatten(request.Inputs, bundle.Manifest.DModel, _options.MaxRowsPerRequest);
+            metadata = redactor.CheckAndRedact(request.Metadata, "metadata");
         }
         catch (InvalidInputException ex)
         {
@@ -76,7 +80,7 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
         int rows = request.Inputs!.Length;
         ulong seed = request.Options?.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         var requestId = NewRequestId();
-        await submitter.SubmitAsync(requestId, modelId, x, rows, bundle.Manifest.DModel, seed, caller.Owner, null, null, cancellationToken).ConfigureAwait(false);
+        await submitter.SubmitAsync(requestId, modelId, x, rows, bundle.Manifest.DModel, seed, caller.RecordedOwner(pseudonyms), null, null, metadata, cancellationToken).ConfigureAwait(false);
 
         var result = asyncMode ? null : await reader.WaitAsync(requestId, _options.SyncWaitTimeout, cancellationToken).ConfigureAwait(false);
         if (result is null)
@@ -121,7 +125,8 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
     public async Task<ApiResponse> GetAuditAsync(string requestId, CallerIdentity caller, CancellationToken cancellationToken)
     {
         var notFound = Problems.NotFound($"No audit record for '{requestId}' (no such request, or it has not finished).");
-        if (!IsValidId(requestId))
+        // Denial records share the audit container (and the chain) with requests' records, but are not requests'.
+        if (!IsValidId(requestId) || requestId.StartsWith(StorageLayout.DenialPrefix, StringComparison.Ordinal))
         {
             return Problems.NotFound($"'{requestId}' is not a request id.");
         }
@@ -131,7 +136,8 @@ public sealed partial class InferenceApi(ModelRegistry models, InferenceSubmitte
             return notFound;
         }
 
-        var audit = await reader.AuditAsync(requestId, cancellationToken).ConfigureAwait(false);
+        // A finished request's record follows its result by a few storage calls: wait for it briefly.
+        var audit = await reader.AuditAsync(requestId, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         return audit is null ? notFound : new ApiResponse(200, "application/json", audit);
     }
 

@@ -6,12 +6,12 @@ using DeepSeek.Pipeline.Security;
 namespace DeepSeek.Pipeline.Http;
 
 /// <summary>The batch-job routes of the HTTP contract, shared by both hosts: model allow lists at submission, tenant isolation of reads.</summary>
-public sealed class JobsApi(JobService jobs, AccessControl access)
+public sealed class JobsApi(JobService jobs, AccessControl access, Privacy.Pseudonymizer pseudonyms)
 {
     /// <summary><c>POST /api/v1/jobs?model=ID</c> with a JSONL body.</summary>
     /// <param name="model">The job's model (lines may name their own).</param>
     /// <param name="body">The JSONL body.</param>
-    /// <param name="caller">The authenticated caller; the job is recorded as its tenant's.</param>
+    /// <param name="caller">The authenticated caller; the job is recorded as its tenant's, with the caller only as its pseudonym.</param>
     /// <param name="baseUrl">The scheme and host for the status URL.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>202, 400, 403 (the job or a line names a model the caller may not use) or 413.</returns>
@@ -25,7 +25,7 @@ public sealed class JobsApi(JobService jobs, AccessControl access)
 
         try
         {
-            var jobId = await jobs.SubmitAsync(model, body, caller.Owner, m => access.MayUseModel(caller, m), cancellationToken).ConfigureAwait(false);
+            var jobId = await jobs.SubmitAsync(model, body, caller.RecordedOwner(pseudonyms), m => access.MayUseModel(caller, m), cancellationToken).ConfigureAwait(false);
             var statusUrl = $"{baseUrl.TrimEnd('/')}/api/v1/jobs/{jobId}";
             return InferenceApi.Json(202, new JobAcceptedBody(jobId, statusUrl), HttpJsonContext.Default.JobAcceptedBody, statusUrl);
         }

@@ -28,6 +28,8 @@ public static class MoeHttpHandlers
         endpoints.MapGet($"/{RoutePrefix}/jobs/{{id}}", (HttpContext c, string id) => GetJobAsync(c, id));
         endpoints.MapGet($"/{RoutePrefix}/jobs/{{id}}/output", (HttpContext c, string id) => GetJobOutputAsync(c, id));
         endpoints.MapGet($"/{RoutePrefix}/health", HealthAsync);
+        endpoints.MapPost($"/{RoutePrefix}/stats/release", ReleaseStatsAsync);
+        endpoints.MapGet($"/{RoutePrefix}/stats", GetStatsAsync);
         return endpoints;
     }
 
@@ -138,6 +140,43 @@ public static class MoeHttpHandlers
     {
         ArgumentNullException.ThrowIfNull(context);
         return WriteAsync(context.Response, Api(context).Health());
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/stats/release?period=yyyy-MM-dd[&amp;epsilon=E]</c>: publishes a differentially private release
+    /// (spends budget); role <see cref="MoeRoles.Admin"/> only. The figures aggregate every tenant, so the budget is no tenant's to spend.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <returns>A task.</returns>
+    public static async Task ReleaseStatsAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, MoeRoutes.ReleaseStats, MoeRoles.Admin).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var stats = context.RequestServices.GetRequiredService<StatsApi>();
+        var query = context.Request.Query;
+        await WriteAsync(context.Response, await stats.ReleaseAsync(query["period"], query["epsilon"], context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/stats?period=yyyy-MM-dd</c>: the period's published releases; role <see cref="MoeRoles.AuditRead"/>
+    /// (or Admin). Released figures are differentially private aggregates across tenants, so every tenant reads the same.
+    /// </summary>
+    /// <param name="context">The HTTP context.</param>
+    /// <returns>A task.</returns>
+    public static async Task GetStatsAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await AuthorizeAsync(context, MoeRoutes.GetStats, MoeRoles.AuditRead).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var stats = context.RequestServices.GetRequiredService<StatsApi>();
+        await WriteAsync(context.Response, await stats.ListAsync(context.Request.Query["period"], context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Writes an API response.</summary>

@@ -20,4 +20,10 @@ public static class MoeRoutes
 
     /// <summary><c>GET /api/v1/jobs/{id}/output</c>.</summary>
     public const string GetJobOutput = "GET /api/v1/jobs/{id}/output";
+
+    /// <summary><c>POST /api/v1/stats/release</c>.</summary>
+    public const string ReleaseStats = "POST /api/v1/stats/release";
+
+    /// <summary><c>GET /api/v1/stats</c>.</summary>
+    public const string GetStats = "GET /api/v1/stats";
 }

@@ -36,6 +36,9 @@ public static class Problems
     /// <summary>409: the resource exists but is not ready (for example a job's output before it finishes).</summary>
     public static ApiResponse NotReady(string detail) => Make(409, "not-ready", "Not ready yet", detail);
 
+    /// <summary>403: a statistics release would pass the period's privacy budget.</summary>
+    public static ApiResponse BudgetExhausted(string detail) => Make(403, "privacy-budget-exhausted", "The privacy budget is spent", detail);
+
     /// <summary>500: the pipeline recorded a failure for this request.</summary>
     public static ApiResponse InferenceFailed(string detail, string requestId) => Make(500, "inference-failed", "The request failed in the pipeline", detail, null, requestId);
 

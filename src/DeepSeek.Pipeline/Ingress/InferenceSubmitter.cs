@@ -24,13 +24,30 @@ public sealed class InferenceSubmitter(PipelineStorage storage, IOptions<Pipelin
     /// <param name="rows">Rows.</param>
     /// <param name="cols">Row width.</param>
     /// <param name="seed">The routing seed.</param>
-    /// <param name="owner">Whom the request belongs to (tenant and caller), if authenticated.</param>
+    /// <param name="owner">Whom the request belongs to: the tenant, and the caller's pseudonym (<see cref="Privacy.Pseudonymizer.Caller"/>; never a raw caller id), if authenticated.</param>
     /// <param name="jobId">The job, for job chunks.</param>
     /// <param name="chunk">The chunk index, for job chunks.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The request record as stored.</returns>
+    public Task<RequestRecord> SubmitAsync(string requestId, string model, float[] x, int rows, int cols, ulong seed,
+        RequestOwner? owner, string? jobId, int? chunk, CancellationToken cancellationToken) =>
+        SubmitAsync(requestId, model, x, rows, cols, seed, owner, jobId, chunk, null, cancellationToken);
+
+    /// <summary>Submits a request whose input is already validated, with metadata.</summary>
+    /// <param name="requestId">The request id.</param>
+    /// <param name="model">The model id.</param>
+    /// <param name="x">Row-major input.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Row width.</param>
+    /// <param name="seed">The routing seed.</param>
+    /// <param name="owner">Whom the request belongs to: the tenant, and the caller's pseudonym (<see cref="Privacy.Pseudonymizer.Caller"/>; never a raw caller id), if authenticated.</param>
+    /// <param name="jobId">The job, for job chunks.</param>
+    /// <param name="chunk">The chunk index, for job chunks.</param>
+    /// <param name="metadata">The metadata, already redacted (<see cref="Privacy.Redactor"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The request record as stored.</returns>
     public async Task<RequestRecord> SubmitAsync(string requestId, string model, float[] x, int rows, int cols, ulong seed,
-        RequestOwner? owner, string? jobId, int? chunk, CancellationToken cancellationToken)
+        RequestOwner? owner, string? jobId, int? chunk, SortedDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
         var record = new RequestRecord
         {
@@ -46,6 +63,7 @@ public sealed class InferenceSubmitter(PipelineStorage storage, IOptions<Pipelin
             Tenant = owner?.Tenant,
             JobId = jobId,
             Chunk = chunk,
+            Metadata = metadata,
         };
         var message = JsonSerializer.SerializeToUtf8Bytes(new GateMessage(GateMessage.Current, record), PipelineJsonContext.Default.GateMessage);
         bool inline = message.Length <= _options.InlinePayloadLimitBytes;

@@ -11,4 +11,6 @@ internal sealed record JobLine
     public string? Model { get; init; }
 
     public JobLineOptions? Options { get; init; }
+
+    public Dictionary<string, string?>? Metadata { get; init; }
 }

@@ -17,14 +17,14 @@ namespace DeepSeek.Pipeline.Jobs;
 /// lines, and writes the output in input order. Lines are validated by <see cref="JobStage"/>, not here: a bad line
 /// fails alone and never the job.
 /// </summary>
-public sealed class JobService(PipelineStorage storage, ModelRegistry models, IOptions<PipelineOptions> options, TimeProvider time, ILogger<JobService> logger)
+public sealed class JobService(PipelineStorage storage, ModelRegistry models, Privacy.Redactor redactor, IOptions<PipelineOptions> options, TimeProvider time, ILogger<JobService> logger)
 {
     private readonly PipelineOptions _options = options.Value;
 
     /// <summary>Accepts a job: stores its input and record, then queues it for splitting.</summary>
     /// <param name="model">The job's model (a line's <c>"model"</c> overrides it for that line).</param>
     /// <param name="jsonl">The JSONL body; read to its end, not disposed.</param>
-    /// <param name="owner">Whom the job belongs to (tenant and caller), if authenticated; its chunks' requests carry it too.</param>
+    /// <param name="owner">Whom the job belongs to (tenant, and the caller's pseudonym from <see cref="Privacy.Pseudonymizer.Caller"/>, never a raw caller id), if authenticated; its chunks' requests carry it too.</param>
     /// <param name="mayUseModel">Tells whether the caller may use a model; checked for the job's model and every model a line names. Null allows all.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The new job id (<c>job-</c> and 26 lowercase base32 characters).</returns>
@@ -59,6 +59,8 @@ public sealed class JobService(PipelineStorage storage, ModelRegistry models, IO
             throw new JobTooLargeException($"The job holds {lines} lines; at most {_options.MaxJobLines} are accepted (setting Pipeline:MaxJobLines).", _options.MaxJobLines);
         }
 
+        // Lines may carry metadata (or anything else in strings): nothing is stored before it is redacted.
+        body = JobInputRedactor.Redact(body, redactor);
         var jobId = JobIds.New(time);
         var container = storage.Layout.JobsContainer;
         if (!await storage.TryCreateAsync(container, StorageLayout.JobInputBlob(jobId), BinaryData.FromBytes(body), cancellationToken).ConfigureAwait(false))

@@ -115,7 +115,7 @@ internal static class JobSplitter
         {
             var rows = line.Inputs.Select(r => r is null ? null : Array.ConvertAll(r, v => (float)v)).ToArray();
             var x = InputMatrix.Flatten(rows, bundle.Manifest.DModel, maxRows);
-            return new ParsedLine(number, model, line.Options?.Seed, x, rows.Length, null);
+            return new ParsedLine(number, model, line.Options?.Seed, x, rows.Length, null, line.Metadata);
         }
         catch (InvalidInputException ex)
         {

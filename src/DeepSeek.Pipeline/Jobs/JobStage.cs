@@ -137,7 +137,23 @@ public sealed class JobStage(
             throw new InvalidDataException($"Job {jobId} chunk {chunk.Index} holds {offset / cols} rows; its manifest says {rows}.");
         }
 
-        await submitter.SubmitAsync(StorageLayout.ChunkRequestId(jobId, chunk.Index), chunk.Model, x, rows, cols, chunk.Seed, owner, jobId, chunk.Index, ct).ConfigureAwait(false);
+        await submitter.SubmitAsync(StorageLayout.ChunkRequestId(jobId, chunk.Index), chunk.Model, x, rows, cols, chunk.Seed, owner, jobId, chunk.Index, ChunkMetadata(chunk, parsed), ct).ConfigureAwait(false);
+    }
+
+    // The lines' metadata was redacted when the job was accepted; a chunk's request carries it as {line}/{key}.
+    private static SortedDictionary<string, string>? ChunkMetadata(JobChunk chunk, ParsedLine[] parsed)
+    {
+        SortedDictionary<string, string>? metadata = null;
+        foreach (var number in chunk.Lines)
+        {
+            foreach (var (key, value) in parsed[number - 1].Metadata ?? new Dictionary<string, string?>())
+            {
+                metadata ??= new SortedDictionary<string, string>(StringComparer.Ordinal);
+                metadata[string.Create(CultureInfo.InvariantCulture, $"{number}/{key}")] = value ?? "";
+            }
+        }
+
+        return metadata;
     }
 
     private async Task FailAsync(string jobId, string error, CancellationToken ct)

@@ -7,4 +7,5 @@ namespace DeepSeek.Pipeline.Jobs;
 /// <param name="X">Its rows, row-major; null when invalid.</param>
 /// <param name="Rows">Its row count.</param>
 /// <param name="Error">Why it is invalid.</param>
-internal sealed record ParsedLine(int Line, string Model, ulong? Seed, float[]? X, int Rows, string? Error);
+/// <param name="Metadata">Its metadata (redacted when the job was accepted).</param>
+internal sealed record ParsedLine(int Line, string Model, ulong? Seed, float[]? X, int Rows, string? Error, IReadOnlyDictionary<string, string?>? Metadata = null);

@@ -61,6 +61,32 @@ public sealed class RequestReader(PipelineStorage storage, TimeProvider time)
     public Task<BinaryData?> AuditAsync(string requestId, CancellationToken cancellationToken) =>
         storage.TryReadAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(requestId), cancellationToken);
 
+    /// <summary>
+    /// Gets a finished request's audit record, waiting up to <paramref name="wait"/> when the result is stored but the
+    /// record is still being appended (it is written after the result).
+    /// </summary>
+    /// <param name="requestId">The request.</param>
+    /// <param name="wait">How long to wait for a finished request's record.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The record, or null when there is none (no such request, not finished, or still not written).</returns>
+    public async Task<BinaryData?> AuditAsync(string requestId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + wait;
+        var record = await AuditAsync(requestId, cancellationToken).ConfigureAwait(false);
+        if (record is not null || await ResultAsync(requestId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return record;
+        }
+
+        while (record is null && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+            record = await AuditAsync(requestId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return record;
+    }
+
     /// <summary>Polls for a result until it is stored or the timeout passes (backing off from 20 ms to 250 ms).</summary>
     /// <param name="requestId">The request.</param>
     /// <param name="timeout">How long to wait.</param>

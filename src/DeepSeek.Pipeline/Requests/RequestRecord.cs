@@ -29,10 +29,10 @@ public sealed record RequestRecord
     /// <summary>Gets when ingress accepted the request.</summary>
     public required DateTimeOffset SubmittedAt { get; init; }
 
-    /// <summary>Gets the caller's object id as authenticated at ingress (null with authentication off).</summary>
+    /// <summary>Gets the caller's pseudonym (<see cref="Privacy.Pseudonymizer.Caller"/>; null for anonymous local use). Never the raw caller id.</summary>
     public string? Caller { get; init; }
 
-    /// <summary>Gets the caller's tenant as authenticated at ingress; only that tenant reads the request (null: Admin only, or authentication off).</summary>
+    /// <summary>Gets the caller's tenant as authenticated at ingress, in clear; only that tenant reads the request (null: Admin only, or authentication off).</summary>
     public string? Tenant { get; init; }
 
     /// <summary>Gets the batch job this request is a chunk of, if any.</summary>
@@ -40,4 +40,7 @@ public sealed record RequestRecord
 
     /// <summary>Gets the chunk index within the job, if any.</summary>
     public int? Chunk { get; init; }
+
+    /// <summary>Gets the caller's metadata after redaction (<see cref="Privacy.Redactor"/>); job chunks: keys <c>{line}/{key}</c>.</summary>
+    public SortedDictionary<string, string>? Metadata { get; init; }
 }

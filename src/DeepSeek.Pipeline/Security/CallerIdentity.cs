@@ -1,3 +1,4 @@
+using DeepSeek.Pipeline.Privacy;
 using DeepSeek.Pipeline.Requests;
 
 namespace DeepSeek.Pipeline.Security;
@@ -32,8 +33,17 @@ public sealed record CallerIdentity
     /// <summary>Gets whether the caller holds <see cref="MoeRoles.Admin"/>.</summary>
     public bool IsAdmin => AuthenticationDisabled || Roles.Contains(MoeRoles.Admin);
 
-    /// <summary>Gets who requests and jobs submitted by this caller belong to.</summary>
-    public RequestOwner Owner => new(Tenant, Caller);
+    /// <summary>
+    /// Gets who requests and jobs submitted by this caller belong to, as records store it: the tenant in clear (reads
+    /// are isolated by tenant), the caller only as its pseudonym.
+    /// </summary>
+    /// <param name="pseudonyms">The pseudonymizer (<see cref="Pseudonymizer.Caller"/>).</param>
+    /// <returns>The owner to record.</returns>
+    public RequestOwner RecordedOwner(Pseudonymizer pseudonyms)
+    {
+        ArgumentNullException.ThrowIfNull(pseudonyms);
+        return new(Tenant, pseudonyms.Caller(Caller));
+    }
 
     /// <summary>Tells whether the caller holds a role; <see cref="MoeRoles.Admin"/> holds every role.</summary>
     /// <param name="role">The role.</param>

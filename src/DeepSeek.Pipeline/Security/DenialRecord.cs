@@ -1,18 +1,21 @@
 namespace DeepSeek.Pipeline.Security;
 
 /// <summary>
-/// The audit record of one refused call (<c>{prefix}-audit/denials/{yyyy}/{MM}/{dd}/{HH}/{id}.json</c>): 401, 403, and
-/// the 404 that answers a read of another tenant's request, job or audit record. It never holds the credential.
+/// The audit record of one refused call: 401, 403, and the 404 that answers a read of another tenant's request, job or
+/// audit record. It never holds the credential, and holds the caller only as its pseudonym. Schema 2 records are
+/// appended through <see cref="Audit.AuditLog"/> as <c>{prefix}-audit/deny-{32 hex}.json</c>, with the chain's
+/// <c>chain</c> and <c>hash</c> members; schema 1 records (before the chain) were stored apart, under
+/// <c>{prefix}-audit/denials/{yyyy}/{MM}/{dd}/{HH}/</c>, with the caller in clear.
 /// </summary>
 public sealed record DenialRecord
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>Gets the schema version.</summary>
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
-    /// <summary>Gets the denial id (<c>deny-</c> and 32 hex digits); set by <see cref="SecurityAuditWriter"/>.</summary>
+    /// <summary>Gets the denial id (<c>deny-</c> and 32 hex digits), also its audit record key; set by <see cref="SecurityAuditWriter"/>.</summary>
     public string Id { get; init; } = "";
 
     /// <summary>Gets when the call was refused; set by <see cref="SecurityAuditWriter"/>.</summary>
@@ -33,10 +36,13 @@ public sealed record DenialRecord
     /// <summary>Gets how the caller authenticated (<c>bearer</c>, <c>app-service</c>), when it did.</summary>
     public string? Scheme { get; init; }
 
-    /// <summary>Gets the caller's tenant, when authenticated.</summary>
+    /// <summary>Gets the caller's tenant, when authenticated (in clear: tenants are what reads are isolated by).</summary>
     public string? Tenant { get; init; }
 
-    /// <summary>Gets the caller's object id, when authenticated.</summary>
+    /// <summary>
+    /// Gets the caller, when authenticated: its object id as <see cref="AccessControl"/> hands it to
+    /// <see cref="SecurityAuditWriter"/>, which stores only its pseudonym (<see cref="Privacy.Pseudonymizer.Caller"/>).
+    /// </summary>
     public string? Caller { get; init; }
 
     /// <summary>Gets the client application, when authenticated.</summary>

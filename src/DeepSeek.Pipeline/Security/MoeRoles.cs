@@ -12,10 +12,13 @@ public static class MoeRoles
     /// <summary><c>POST /api/v1/jobs</c>, <c>GET /api/v1/jobs/{id}</c> and <c>GET /api/v1/jobs/{id}/output</c>.</summary>
     public const string JobsSubmit = "Jobs.Submit";
 
-    /// <summary><c>GET /api/v1/requests/{id}/audit</c>.</summary>
+    /// <summary><c>GET /api/v1/requests/{id}/audit</c>, and <c>GET /api/v1/stats</c> (released differentially private figures, across tenants).</summary>
     public const string AuditRead = "Audit.Read";
 
-    /// <summary>Every route; records written without a tenant; other tenants only with <see cref="AuthOptions.AdminCrossTenant"/>.</summary>
+    /// <summary>
+    /// Every route; alone <c>POST /api/v1/stats/release</c> (it spends the privacy budget of figures across tenants); records
+    /// written without a tenant; other tenants only with <see cref="AuthOptions.AdminCrossTenant"/>.
+    /// </summary>
     public const string Admin = "Admin";
 
     /// <summary>Gets every role, in the order the documentation lists them.</summary>

@@ -7,11 +7,12 @@ using DeepSeek.Pipeline.Storage;
 namespace DeepSeek.Pipeline.Stages;
 
 /// <summary>
-/// Records the outcome of a request, in this order, each create-if-absent: the result, the audit record,
-/// the job chunk marker. Whoever loses a race adopts the stored result, so every later write agrees with it;
-/// a crash between the writes is healed by the next delivery.
+/// Records the outcome of a request, in this order: the result (create-if-absent), the audit record (appended to its
+/// chain once per request, see <see cref="AuditLog"/>), the job chunk marker (create-if-absent). Whoever loses a race
+/// adopts the stored result, so every later write agrees with it (the audit partition follows from the stored
+/// result's completion time); a crash between the writes is healed by the next delivery.
 /// </summary>
-public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models)
+public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models, AuditLog audit, AuditInputKeeper inputs)
 {
     /// <summary>Stores a result (or adopts the one already stored), then its audit record and job progress.</summary>
     /// <param name="result">The outcome this caller computed.</param>
@@ -32,9 +33,10 @@ public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models)
             result = MessageJson.Read(stored.ToString(), PipelineJsonContext.Default.InferenceResult);
         }
 
-        var audit = Audit(result, request ?? plan?.Request, plan);
-        await storage.TryCreateAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(result.RequestId),
-            MessageJson.Write(audit, PipelineJsonContext.Default.AuditRecord), cancellationToken).ConfigureAwait(false);
+        request ??= plan?.Request;
+        var record = Audit(result, request, plan) with { Input = await inputs.KeepAsync(request, cancellationToken).ConfigureAwait(false) };
+        await audit.AppendAsync(audit.Partition(result.CompletedAt, result.RequestId), result.RequestId, record,
+            PipelineJsonContext.Default.AuditRecord, cancellationToken).ConfigureAwait(false);
 
         if (result.JobId is { } jobId && result.Chunk is { } chunk)
         {
@@ -71,13 +73,13 @@ public sealed class OutcomeWriter(PipelineStorage storage, ModelRegistry models)
         SubmittedAt = request?.SubmittedAt,
         CompletedAt = result.CompletedAt,
         Model = Describe(result, request),
-        Input = request is null ? null : new AuditInput(request.InputSha256, request.Rows, request.Cols),
         Seed = result.Seed ?? request?.Seed,
         Routing = result.Routing,
         ActivatedExperts = plan?.Activated.Select(a => a.Expert).ToArray(),
         Outputs = result.Outputs,
         Status = result.Status,
         Error = result.Error,
+        Metadata = request?.Metadata,
     };
 
     private AuditModel? Describe(InferenceResult result, RequestRecord? request)

@@ -97,6 +97,48 @@ public sealed class PipelineStorage
         }
     }
 
+    /// <summary>Reads a blob with its ETag, for a later <see cref="TryReplaceAsync"/>.</summary>
+    /// <param name="container">The container.</param>
+    /// <param name="blob">The blob name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The content and ETag, or null when it does not exist.</returns>
+    public async Task<(BinaryData Content, ETag ETag)?> TryReadVersionedAsync(string container, string blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Container(container).GetBlobClient(blob).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return (result.Value.Content, result.Value.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Replaces a blob only if it is still the version read (If-Match), or creates it only if absent (If-None-Match: *)
+    /// when <paramref name="expected"/> is null: the compare-and-swap behind serialized appends and budget ledgers.
+    /// </summary>
+    /// <param name="container">The container.</param>
+    /// <param name="blob">The blob name.</param>
+    /// <param name="content">The content.</param>
+    /// <param name="expected">The ETag read, or null to create.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when written; false when another writer changed (or created) it first.</returns>
+    public async Task<bool> TryReplaceAsync(string container, string blob, BinaryData content, ETag? expected, CancellationToken cancellationToken)
+    {
+        var conditions = expected is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        try
+        {
+            await Container(container).GetBlobClient(blob).UploadAsync(content, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Tells whether a blob exists.</summary>
     /// <param name="container">The container.</param>
     /// <param name="blob">The blob name.</param>

@@ -52,8 +52,17 @@ public sealed class StorageLayout
     /// <summary>Gets the container of batch job inputs, manifests and progress.</summary>
     public string JobsContainer => $"{Prefix}-jobs";
 
+    /// <summary>
+    /// Gets the container of the audit log's structure, beside the records in <see cref="AuditContainer"/>: chain heads,
+    /// the chain index, seals, and inputs kept under the full or noised input policy.
+    /// </summary>
+    public string AuditLogContainer => $"{Prefix}-auditlog";
+
+    /// <summary>Gets the container of published usage statistics and their privacy budget ledgers.</summary>
+    public string StatsContainer => $"{Prefix}-stats";
+
     /// <summary>Gets every container.</summary>
-    public IReadOnlyList<string> Containers => [PayloadsContainer, StateContainer, ResultsContainer, AuditContainer, JobsContainer];
+    public IReadOnlyList<string> Containers => [PayloadsContainer, StateContainer, ResultsContainer, AuditContainer, AuditLogContainer, JobsContainer, StatsContainer];
 
     /// <summary>Gets the queue of an expert shard.</summary>
     /// <param name="shard">The shard.</param>
@@ -90,15 +99,50 @@ public sealed class StorageLayout
     /// <summary>Gets the result blob (results container).</summary>
     public static string ResultBlob(string requestId) => $"{requestId}.json";
 
-    /// <summary>Gets the audit record blob (audit container).</summary>
+    /// <summary>Gets the audit record blob (audit container): a request id, or any other record key.</summary>
     public static string AuditBlob(string requestId) => $"{requestId}.json";
 
-    /// <summary>Gets the prefix of denial records (audit container).</summary>
-    public const string DenialPrefix = "denials/";
+    /// <summary>
+    /// The start of every denial record's key: a refused call is recorded as <c>deny-{32 hex}.json</c> in the audit
+    /// container, chained by <see cref="Audit.AuditLog"/> like a request's record (its place in the chain index,
+    /// <c>chain/{yyyyMMddTHH-shard}/{seq}-deny-{32 hex}</c> in the audit log container, files it by UTC hour).
+    /// </summary>
+    public const string DenialPrefix = "deny-";
 
-    /// <summary>Gets a denial record's blob (audit container), filed by UTC hour.</summary>
-    public static string DenialBlob(DateTimeOffset at, string id) =>
-        string.Create(CultureInfo.InvariantCulture, $"{DenialPrefix}{at.UtcDateTime:yyyy'/'MM'/'dd'/'HH}/{id}.json");
+    /// <summary>Gets the stored input of an audit record under the full or noised input policy (audit log container).</summary>
+    public static string AuditInputBlob(string key) => $"inputs/{key}.bin";
+
+    /// <summary>The prefix of the audit chain heads (audit log container).</summary>
+    public const string AuditHeadPrefix = "heads/";
+
+    /// <summary>Gets the head of an audit chain partition (audit log container): its last sequence number, hash and record.</summary>
+    public static string AuditHeadBlob(string partition) => $"{AuditHeadPrefix}{partition}.json";
+
+    /// <summary>The prefix of the audit chain index (audit log container).</summary>
+    public const string AuditChainPrefix = "chain/";
+
+    /// <summary>Gets the prefix of one partition's chain index (audit log container).</summary>
+    public static string AuditChainPartitionPrefix(string partition) => $"{AuditChainPrefix}{partition}/";
+
+    /// <summary>Gets an (empty) chain index entry: the name alone says which record holds which place (audit log container).</summary>
+    public static string AuditChainEntry(string partition, long seq, string key) =>
+        string.Create(CultureInfo.InvariantCulture, $"{AuditChainPrefix}{partition}/{seq:D10}-{key}");
+
+    /// <summary>Gets the prefix of one partition's seals (audit log container).</summary>
+    public static string AuditSealPrefix(string partition) => $"seals/{partition}/";
+
+    /// <summary>Gets the seal of a partition's head at a sequence number (audit log container).</summary>
+    public static string AuditSealBlob(string partition, long seq) =>
+        string.Create(CultureInfo.InvariantCulture, $"seals/{partition}/{seq:D10}.json");
+
+    /// <summary>Gets the privacy budget ledger of a statistics period (stats container).</summary>
+    public static string StatsLedgerBlob(string period) => $"ledger/{period}.json";
+
+    /// <summary>Gets the prefix of a period's published releases (stats container).</summary>
+    public static string StatsReleasePrefix(string period) => $"releases/{period}/";
+
+    /// <summary>Gets one published release (stats container).</summary>
+    public static string StatsReleaseBlob(string period, string releaseId) => $"releases/{period}/{releaseId}.json";
 
     /// <summary>Gets a job's input blob (jobs container).</summary>
     public static string JobInputBlob(string jobId) => $"{jobId}/input.jsonl";

@@ -4,8 +4,10 @@ using DeepSeek.Pipeline.Http;
 using DeepSeek.Pipeline.Ingress;
 using DeepSeek.Pipeline.Jobs;
 using DeepSeek.Pipeline.Security;
+using DeepSeek.Pipeline.Tests.Privacy;
 using DeepSeek.Pipeline.Tests.Security;
 using DeepSeek.Pipeline.Tests.Stages;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace DeepSeek.Pipeline.Tests.Http;
@@ -14,6 +16,8 @@ namespace DeepSeek.Pipeline.Tests.Http;
 [Collection(AzuriteCollection.Name)]
 public sealed class MoeHttpHandlersTests(AzuriteFixture azurite)
 {
+    private static string Today => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     [Theory]
     [InlineData("missing", "missing-token")]
     [InlineData("not-bearer", "missing-token")]
@@ -95,6 +99,10 @@ public sealed class MoeHttpHandlersTests(AzuriteFixture azurite)
     [InlineData("audit", "Inference.Invoke")]
     [InlineData("job", "Inference.Invoke")]
     [InlineData("job-status", "Audit.Read")]
+    [InlineData("stats-release", "Audit.Read")]
+    [InlineData("stats-release", "Inference.Invoke")]
+    [InlineData("stats", "Inference.Invoke")]
+    [InlineData("stats", "Jobs.Submit")]
     public async Task Route_ValidTokenWithoutTheRole_403ProblemAudited(string route, string heldRole)
     {
         await using var s = await SecuredHarness.CreateAsync(azurite);
@@ -106,6 +114,8 @@ public sealed class MoeHttpHandlersTests(AzuriteFixture azurite)
             "request" => await s.GetRequestAsync("req-x", token),
             "audit" => await s.GetAuditAsync("req-x", token),
             "job" => await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.SubmitJobAsync, "POST", "/api/v1/jobs", token, SecuredHarness.JobBody(), "?model=demo"),
+            "stats-release" => await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.ReleaseStatsAsync, "POST", "/api/v1/stats/release", token, null, $"?period={Today}"),
+            "stats" => await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.GetStatsAsync, "GET", "/api/v1/stats", token, null, $"?period={Today}"),
             _ => await HandlerCall.RunAsync(s.Harness, c => MoeHttpHandlers.GetJobAsync(c, "job-x"), "GET", "/api/v1/jobs/job-x", token),
         };
 
@@ -115,7 +125,90 @@ public sealed class MoeHttpHandlersTests(AzuriteFixture azurite)
         var denial = Assert.Single(await s.DenialsAsync());
         Assert.Equal("missing-role", denial.GetProperty("reason").GetString());
         Assert.Equal("tenant-a", denial.GetProperty("tenant").GetString());
-        Assert.Equal("caller-1", denial.GetProperty("caller").GetString());
+        Assert.StartsWith("pii:caller:", denial.GetProperty("caller").GetString(), StringComparison.Ordinal);
+        Assert.Equal(s.Pseudonym("caller-1"), denial.GetProperty("caller").GetString());
+        Assert.DoesNotContain("caller-1", denial.GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(await s.Harness.Storage.ListAsync(s.Harness.Layout.StatsContainer, "", default));
+    }
+
+    [Fact]
+    public async Task Stats_AdminReleasesAuditReadReads()
+    {
+        await using var s = await SecuredHarness.CreateAsync(azurite);
+
+        var release = await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.ReleaseStatsAsync, "POST", "/api/v1/stats/release",
+            s.Authority.Token(tenant: "tenant-ops", roles: [MoeRoles.Admin]), null, $"?period={Today}&epsilon=0.5");
+        var read = await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.GetStatsAsync, "GET", "/api/v1/stats",
+            s.Authority.Token(tenant: "tenant-b", roles: [MoeRoles.AuditRead]), null, $"?period={Today}");
+        var anonymous = await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.GetStatsAsync, "GET", "/api/v1/stats", null, null, $"?period={Today}");
+
+        Assert.Equal(200, release.Status);
+        Assert.Equal(200, read.Status);
+        Assert.Equal(release.Json.GetProperty("releaseId").GetString(), Assert.Single(read.Json.GetProperty("releases").EnumerateArray()).GetProperty("releaseId").GetString());
+        Assert.Equal(401, anonymous.Status);
+        var denial = Assert.Single(await s.DenialsAsync());
+        Assert.Equal(MoeRoutes.GetStats, denial.GetProperty("route").GetString());
+    }
+
+    [Fact]
+    public async Task GetAudit_ADenialRecordsId_404EvenForAdmin()
+    {
+        await using var s = await SecuredHarness.CreateAsync(azurite);
+        await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.InferAsync, "POST", "/api/v1/infer", null, SecuredHarness.InferBody());
+        var id = Assert.Single(await s.DenialsAsync()).GetProperty("id").GetString()!;
+
+        var call = await s.GetAuditAsync(id, s.Authority.Token(roles: [MoeRoles.Admin]));
+
+        Assert.Equal(404, call.Status);
+        Assert.DoesNotContain("missing-token", call.Text, StringComparison.Ordinal);
+        var replay = await Assert.ThrowsAsync<DeepSeek.Pipeline.Audit.AuditReplayException>(() => s.Harness.Get<DeepSeek.Pipeline.Audit.AuditReplayer>().ReplayAsync(id, 1e-5, default));
+        Assert.Contains("not a request's record", replay.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallerId_OnRequestJobAuditAndDenialRecords_OnlyAsItsPseudonymNeverInLogs()
+    {
+        const string caller = "dr.house@clinic.example";
+        var day = Today;
+        var logs = new RecordingLoggerProvider();
+        await using var s = await SecuredHarness.CreateAsync(azurite, logging: b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var own = s.Authority.Token(tenant: "tenant-a", caller: caller);
+        var id = await s.InferAndRunAsync(own);
+        var submit = await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.SubmitJobAsync, "POST", "/api/v1/jobs", own, SecuredHarness.JobBody(), "?model=demo");
+        foreach (var m in await s.Harness.TakeAllAsync(s.Harness.Layout.JobsQueue))
+        {
+            await s.Harness.Get<JobStage>().HandleAsync(m, default);
+        }
+
+        await s.Harness.DrainAsync();
+        var noRole = await HandlerCall.RunAsync(s.Harness, MoeHttpHandlers.ReleaseStatsAsync, "POST", "/api/v1/stats/release",
+            s.Authority.Token(tenant: "tenant-a", caller: caller, roles: [MoeRoles.AuditRead]), null, $"?period={Today}");
+        var otherTenant = await s.GetAuditAsync(id, s.Authority.Token(tenant: "tenant-b", caller: caller));
+        var sameTenantOtherCaller = await s.GetAuditAsync(id, s.Authority.Token(tenant: "tenant-a", caller: "caller-2", roles: [MoeRoles.AuditRead]));
+
+        Assert.Equal(202, submit.Status);
+        Assert.Equal(403, noRole.Status);
+        Assert.Equal(404, otherTenant.Status);
+        // Isolation is by tenant: another caller of the same tenant reads the record, which names the first only by pseudonym.
+        Assert.Equal(200, sameTenantOtherCaller.Status);
+        var pseudonym = s.Pseudonym(caller);
+        Assert.Equal(pseudonym, sameTenantOtherCaller.Json.GetProperty("caller").GetString());
+        Assert.Equal("tenant-a", sameTenantOtherCaller.Json.GetProperty("tenant").GetString());
+        var denials = await s.DenialsAsync();
+        Assert.Equal(2, denials.Count);
+        Assert.All(denials, d => Assert.Equal(pseudonym, d.GetProperty("caller").GetString()));
+        var blobs = await PrivacyPipelineTests.EveryBlobAsync(s.Harness);
+        Assert.Contains(blobs, b => b.Name.EndsWith("/job.json", StringComparison.Ordinal) && b.Text.Contains(pseudonym, StringComparison.Ordinal));
+        Assert.Contains(blobs, b => b.Name.EndsWith($"{id}/request.json", StringComparison.Ordinal) && b.Text.Contains(pseudonym, StringComparison.Ordinal));
+        Assert.DoesNotContain(blobs, b => b.Text.Contains(caller, StringComparison.Ordinal));
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(caller, StringComparison.Ordinal));
+        // Denials and requests' records share the chains, and the verifier finds them intact.
+        var report = await new DeepSeek.Pipeline.Audit.AuditVerifier(s.Harness.Storage, null).VerifyAsync(null, null, default);
+        Assert.True(report.Intact, string.Join("; ", report.Findings));
+        Assert.True(report.Records >= 2 + 1 + 1);
+        // Usage statistics count requests' records only: the denials in the same chains are skipped.
+        Assert.Equal(2, (await s.Harness.Get<DeepSeek.Pipeline.Statistics.UsageStatistics>().CountAsync(day, default))["demo"].Requests);
     }
 
     [Fact]
@@ -142,7 +235,8 @@ public sealed class MoeHttpHandlersTests(AzuriteFixture azurite)
         Assert.Equal("succeeded", request.Json.GetProperty("status").GetString());
         Assert.Equal(200, audit.Status);
         Assert.Equal("tenant-a", audit.Json.GetProperty("tenant").GetString());
-        Assert.Equal("caller-1", audit.Json.GetProperty("caller").GetString());
+        Assert.Equal(s.Pseudonym("caller-1"), audit.Json.GetProperty("caller").GetString());
+        Assert.DoesNotContain("caller-1", audit.Text, StringComparison.Ordinal);
         Assert.Empty(await s.DenialsAsync());
     }
 
@@ -311,7 +405,8 @@ public sealed class MoeHttpHandlersTests(AzuriteFixture azurite)
         var id = call.Json.GetProperty("requestId").GetString()!;
         var record = (await s.Harness.Storage.TryReadAsync(s.Harness.Layout.StateContainer, $"{id}/request.json", default))!.ToString();
         Assert.Contains("\"tenant\":\"tenant-p\"", record, StringComparison.Ordinal);
-        Assert.Contains("\"caller\":\"platform-caller\"", record, StringComparison.Ordinal);
+        Assert.Contains($"\"caller\":\"{s.Pseudonym("platform-caller")}\"", record, StringComparison.Ordinal);
+        Assert.DoesNotContain("platform-caller", record, StringComparison.Ordinal);
         Assert.Equal(403, noRole.Status);
     }
 

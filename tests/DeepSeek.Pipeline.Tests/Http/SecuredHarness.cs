@@ -1,5 +1,8 @@
 using System.Text.Json;
+using DeepSeek.Pipeline.Audit;
 using DeepSeek.Pipeline.Http;
+using DeepSeek.Pipeline.Privacy;
+using DeepSeek.Pipeline.Security;
 using DeepSeek.Pipeline.Storage;
 using DeepSeek.Pipeline.Tests.Security;
 
@@ -18,7 +21,7 @@ public sealed class SecuredHarness : IAsyncDisposable
 
     public TestAuthority Authority { get; }
 
-    public static async Task<SecuredHarness> CreateAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null)
+    public static async Task<SecuredHarness> CreateAsync(AzuriteFixture azurite, IDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
     {
         var authority = new TestAuthority();
         var all = authority.Settings();
@@ -27,7 +30,7 @@ public sealed class SecuredHarness : IAsyncDisposable
             all[key] = value;
         }
 
-        return new SecuredHarness(await PipelineHarness.CreateAsync(azurite, all), authority);
+        return new SecuredHarness(await PipelineHarness.CreateAsync(azurite, all, logging: logging), authority);
     }
 
     public static string InferBody(int rows = 2, int seed = 1)
@@ -62,18 +65,37 @@ public sealed class SecuredHarness : IAsyncDisposable
     public Task<HandlerCall> GetAuditAsync(string id, string? token) =>
         HandlerCall.RunAsync(Harness, c => MoeHttpHandlers.GetAuditAsync(c, id), "GET", $"/api/v1/requests/{id}/audit", token);
 
-    /// <summary>Every denial record stored so far, oldest first.</summary>
+    /// <summary>The pseudonym records store for a caller id (the harness host's key).</summary>
+    public string Pseudonym(string caller) => Harness.Get<Pseudonymizer>().Caller(caller)!;
+
+    /// <summary>
+    /// Every denial record stored so far, oldest first, read through the audit chain: each must sit in the chain index,
+    /// hash to its stated hash and name its own place; none may be stored outside the chain.
+    /// </summary>
     public async Task<List<JsonElement>> DenialsAsync()
     {
         var storage = Harness.Storage;
-        var names = await storage.ListAsync(storage.Layout.AuditContainer, StorageLayout.DenialPrefix, default);
         var records = new List<JsonElement>();
-        foreach (var name in names)
+        foreach (var entry in await storage.ListAsync(storage.Layout.AuditLogContainer, StorageLayout.AuditChainPrefix, default))
         {
-            Assert.Matches(@"^denials/\d{4}/\d{2}/\d{2}/\d{2}/deny-[0-9a-f]{32}\.json$", name);
-            records.Add(JsonDocument.Parse((await storage.TryReadAsync(storage.Layout.AuditContainer, name, default))!.ToString()).RootElement.Clone());
+            var key = entry[(entry.LastIndexOf('/') + 12)..];
+            if (!key.StartsWith(StorageLayout.DenialPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Assert.Matches("^deny-[0-9a-f]{32}$", key);
+            var data = (await storage.TryReadAsync(storage.Layout.AuditContainer, StorageLayout.AuditBlob(key), default))!;
+            Assert.True(AuditRecordFormat.TryCheck(data.ToMemory().Span, out _, out _));
+            var record = JsonDocument.Parse(data.ToString()).RootElement.Clone();
+            Assert.Equal(key, record.GetProperty("id").GetString());
+            Assert.Equal(key, record.GetProperty("chain").GetProperty("key").GetString());
+            Assert.Equal(DenialRecord.CurrentSchemaVersion, record.GetProperty("schemaVersion").GetInt32());
+            records.Add(record);
         }
 
+        Assert.Equal(records.Count, (await storage.ListAsync(storage.Layout.AuditContainer, StorageLayout.DenialPrefix, default)).Count);
+        Assert.Empty(await storage.ListAsync(storage.Layout.AuditContainer, "denials/", default));
         return [.. records.OrderBy(r => r.GetProperty("at").GetDateTimeOffset())];
     }
 

@@ -150,14 +150,17 @@ public sealed class StageTests(AzuriteFixture azurite)
     {
         await using var h = await PipelineHarness.CreateAsync(azurite);
         var x = Rows(3, seed: 6);
-        await h.Get<InferenceSubmitter>().SubmitAsync("aud", "demo", x, 3, PipelineHarness.DModel, 11, new RequestOwner("bank", "alice@example"), "job1", 0, default);
+        // Ingress hands the submitter the caller's pseudonym, never the raw id.
+        var caller = h.Get<DeepSeek.Pipeline.Privacy.Pseudonymizer>().Caller("alice@example")!;
+        await h.Get<InferenceSubmitter>().SubmitAsync("aud", "demo", x, 3, PipelineHarness.DModel, 11, new RequestOwner("bank", caller), "job1", 0, default);
         await h.DrainAsync();
 
         var audit = (await h.Get<RequestReader>().AuditAsync("aud", default))!.ToString();
 
-        Assert.Contains("\"schemaVersion\":1", audit);
+        Assert.Contains("\"schemaVersion\":2", audit);
         Assert.Contains("\"jobId\":\"job1\"", audit);
-        Assert.Contains("\"caller\":\"alice@example\"", audit);
+        Assert.Contains($"\"caller\":\"{caller}\"", audit);
+        Assert.DoesNotContain("alice@example", audit);
         Assert.Contains("\"tenant\":\"bank\"", audit);
         Assert.Contains("\"seed\":11", audit);
         Assert.Contains(FloatPayload.Sha256(x), audit);

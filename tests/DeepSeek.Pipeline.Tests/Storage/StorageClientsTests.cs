@@ -98,15 +98,18 @@ public sealed class StorageClientsTests
 
         Assert.Equal(["bank-gate", "bank-expert-0", "bank-expert-3", "bank-aggregate", "bank-jobs"], layout.WorkQueues([3, 0, 3]));
         Assert.Equal("bank-gate-poison", StorageLayout.Poison(layout.GateQueue));
-        Assert.Equal(["bank-payloads", "bank-state", "bank-results", "bank-audit", "bank-jobs"], layout.Containers);
+        Assert.Equal(["bank-payloads", "bank-state", "bank-results", "bank-audit", "bank-auditlog", "bank-jobs", "bank-stats"], layout.Containers);
     }
 
     [Fact]
-    public void DenialBlob_FiledByUtcHour()
+    public void DenialKey_AnAuditRecordKeyChainedByUtcHour()
     {
         var at = new DateTimeOffset(2025, 3, 9, 23, 30, 0, TimeSpan.FromHours(-2));
+        var id = StorageLayout.DenialPrefix + new string('a', 32);
 
-        Assert.Equal("denials/2025/03/10/01/deny-1.json", StorageLayout.DenialBlob(at, "deny-1"));
+        Assert.True(DeepSeek.Pipeline.Http.InferenceApi.IsValidId(id));
+        Assert.Equal(id + ".json", StorageLayout.AuditBlob(id));
+        Assert.Equal("20250310T01-0", DeepSeek.Pipeline.Audit.AuditPartition.For(at, id, 1));
     }
 
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
