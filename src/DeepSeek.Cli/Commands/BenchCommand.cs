@@ -45,13 +45,14 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session (0: ONNX Runtime's default).", DefaultValueFactory = _ => 1 };
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one coalesced kernel call runs.", DefaultValueFactory = _ => new BatchingOptions().MaxRows };
         var maxDelay = new Option<double>("--max-delay-ms") { Description = "How long the first call to an idle kernel waits for companions.", DefaultValueFactory = _ => new BatchingOptions().MaxDelay.TotalMilliseconds };
+        var runs = new Option<int>("--max-concurrent-runs") { Description = "Coalesced calls that may run at once (0: one per core).", DefaultValueFactory = _ => new BatchingOptions().MaxConcurrentRuns };
         var defaults = new BatchingBenchmarkOptions();
         var experts = new Option<int>("--experts") { Description = "Routed experts (top-2).", DefaultValueFactory = _ => defaults.Experts };
         var dModel = new Option<int>("--d-model") { Description = "Model width.", DefaultValueFactory = _ => defaults.DModel };
         var dFf = new Option<int>("--d-ff") { Description = "Expert hidden width (1024 x 2048: 16 MiB of weights per expert; 256 x 1024 is the small demo shape).", DefaultValueFactory = _ => defaults.DFf };
         var command = new Command("batching", "Concurrent single-row callers of one model, each forward pass alone vs through the micro-batchers: throughput, p50, p99.")
         {
-            json, callers, seconds, threads, maxRows, maxDelay, experts, dModel, dFf,
+            json, callers, seconds, threads, maxRows, maxDelay, runs, experts, dModel, dFf,
         };
         command.SetAction((p, ct) => console.GuardAsync(async () =>
         {
@@ -60,7 +61,7 @@ internal static class BenchCommand
                 throw new CliUsageException("--callers must be at least 1, --seconds positive, --threads 0 or more, --experts at least 2, --d-model and --d-ff positive");
             }
 
-            var batching = new BatchingOptions { MaxRows = p.GetValue(maxRows), MaxDelay = TimeSpan.FromMilliseconds(p.GetValue(maxDelay)) };
+            var batching = new BatchingOptions { MaxRows = p.GetValue(maxRows), MaxDelay = TimeSpan.FromMilliseconds(p.GetValue(maxDelay)), MaxConcurrentRuns = p.GetValue(runs) };
             try
             {
                 batching.Validate();

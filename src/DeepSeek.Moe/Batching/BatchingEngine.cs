@@ -32,15 +32,17 @@ public sealed class BatchingEngine
             return;
         }
 
-        _gate = new MicroBatcher(engine.GateKernel, options);
+        // One set of execution slots for every kernel of the engine: a kernel that waits for a slot keeps collecting rows.
+        var slots = new SemaphoreSlim(options.ConcurrentRuns, options.ConcurrentRuns);
+        _gate = new MicroBatcher(engine.GateKernel, options, slots);
         for (int e = 0; e < _experts.Length; e++)
         {
-            _experts[e] = new MicroBatcher(engine.ExpertKernel(e), options);
+            _experts[e] = new MicroBatcher(engine.ExpertKernel(e), options, slots);
         }
 
         for (int s = 0; s < _shared.Length; s++)
         {
-            _shared[s] = new MicroBatcher(engine.SharedKernel(s), options);
+            _shared[s] = new MicroBatcher(engine.SharedKernel(s), options, slots);
         }
     }
 

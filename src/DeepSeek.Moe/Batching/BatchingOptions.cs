@@ -22,6 +22,16 @@ public sealed class BatchingOptions
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// Gets or sets how many coalesced calls of one engine's kernels may run at once; 0 means one per core. A kernel
+    /// waiting for its turn keeps collecting rows, so on a busy instance batches grow instead of many small calls
+    /// competing for the cores. <value>Defaults to 0.</value>
+    /// </summary>
+    public int MaxConcurrentRuns { get; set; }
+
+    /// <summary>Gets the number of concurrent runs <see cref="MaxConcurrentRuns"/> asks for on this machine.</summary>
+    public int ConcurrentRuns => MaxConcurrentRuns > 0 ? MaxConcurrentRuns : Environment.ProcessorCount;
+
     /// <summary>Throws when a setting is out of range, naming it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
@@ -29,6 +39,11 @@ public sealed class BatchingOptions
         if (MaxRows < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRows), MaxRows, $"{SectionName}:{nameof(MaxRows)} must be at least 1.");
+        }
+
+        if (MaxConcurrentRuns < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRuns), MaxConcurrentRuns, $"{SectionName}:{nameof(MaxConcurrentRuns)} must be 0 (one per core) or more.");
         }
 
         if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(1))

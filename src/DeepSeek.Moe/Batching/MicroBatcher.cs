@@ -13,6 +13,7 @@ public sealed class MicroBatcher
 {
     private readonly IExpertKernel _kernel;
     private readonly int _maxRows;
+    private readonly SemaphoreSlim? _slots;
     private readonly long _maxDelayTicks;
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
     private readonly object _lock = new();
@@ -26,7 +27,20 @@ public sealed class MicroBatcher
     /// <param name="kernel">The kernel (not owned).</param>
     /// <param name="options">Maximum rows and delay.</param>
     public MicroBatcher(IExpertKernel kernel, BatchingOptions options)
+        : this(kernel, options, slots: null)
     {
+    }
+
+    /// <summary>Initializes a batcher whose runs take one of a set of execution slots shared with other batchers.</summary>
+    /// <param name="kernel">The kernel (not owned).</param>
+    /// <param name="options">Maximum rows and delay.</param>
+    /// <param name="slots">
+    /// Execution slots shared by the batchers of one engine, or <see langword="null"/> for none. A batcher takes
+    /// its batch only once it holds a slot, so rows that arrive while it waits for one join the batch.
+    /// </param>
+    public MicroBatcher(IExpertKernel kernel, BatchingOptions options, SemaphoreSlim? slots)
+    {
+        _slots = slots;
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -107,6 +121,7 @@ public sealed class MicroBatcher
         while (true)
         {
             List<Pending> batch;
+            bool haveSlot = false;
             lock (_lock)
             {
                 while (true)
@@ -114,6 +129,12 @@ public sealed class MicroBatcher
                     _pending.RemoveAll(p => p.Result.Task.IsCompleted);
                     if (_pending.Count == 0)
                     {
+                        if (haveSlot)
+                        {
+                            _slots!.Release();
+                            haveSlot = false;
+                        }
+
                         if (!Monitor.Wait(_lock, Linger) && _pending.Count == 0)
                         {
                             _dispatching = false;
@@ -135,6 +156,23 @@ public sealed class MicroBatcher
                     long age = Stopwatch.GetTimestamp() - _pending[0].Arrived;
                     if (arrivedWhileBusy || queued >= _maxRows || age >= _maxDelayTicks)
                     {
+                        if (_slots is not null && !haveSlot)
+                        {
+                            // Wait for a slot outside the lock: calls keep arriving and join this batch.
+                            Monitor.Exit(_lock);
+                            try
+                            {
+                                _slots.Wait();
+                                haveSlot = true;
+                            }
+                            finally
+                            {
+                                Monitor.Enter(_lock);
+                            }
+
+                            continue;
+                        }
+
                         batch = Take();
                         _runs++;
                         break;
@@ -145,7 +183,18 @@ public sealed class MicroBatcher
                 }
             }
 
-            Execute(batch);
+            try
+            {
+                Execute(batch);
+            }
+            finally
+            {
+                if (haveSlot)
+                {
+                    _slots!.Release();
+                }
+            }
+
             lock (_lock)
             {
                 _lastRunEnded = Stopwatch.GetTimestamp();

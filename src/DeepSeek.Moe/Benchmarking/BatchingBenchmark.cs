@@ -152,7 +152,7 @@ public static class BatchingBenchmark
             progress?.WriteLine($"Writing a demo-kind bundle: {options.Experts} experts, d_model {options.DModel}, d_ff {options.DFf} under {root}");
             var bundle = DemoBundle.Create(Path.Combine(root, "demo"), new DemoBundleOptions { Experts = options.Experts, DModel = options.DModel, DFf = options.DFf });
             using var engine = MoeEngine.CreateOnnx(bundle, new ExpertRuntimeOptions { IntraOpThreads = options.Threads });
-            var batching = new BatchingEngine(engine, new BatchingOptions { Enabled = true, MaxRows = options.Batching.MaxRows, MaxDelay = options.Batching.MaxDelay });
+            var batching = new BatchingEngine(engine, new BatchingOptions { Enabled = true, MaxRows = options.Batching.MaxRows, MaxDelay = options.Batching.MaxDelay, MaxConcurrentRuns = options.Batching.MaxConcurrentRuns });
             int d = engine.DModel;
             var rows = Enumerable.Range(0, options.Callers).Select(i => DemoBundle.Normal(new Random(1000 + i), d, 1.0)).ToArray();
 
