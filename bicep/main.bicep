@@ -12,6 +12,8 @@
 // - The Functions host keeps its leases and keys in azure-webjobs-hosts and azure-webjobs-secrets; both are
 //   created here and the apps get Storage Blob Data Contributor on those two containers only (the
 //   documented Storage Blob Data Owner on the account is more than the host uses).
+// - The front app also writes the audit log's structure (-auditlog) and the statistics (-stats), and reads
+//   its seal and pseudonym keys from Key Vault (Key Vault Secrets User on those secrets only).
 // - The expert shards only read request payloads (Storage Blob Data Reader on the payloads container).
 // - The KEDA operator (Kubernetes) gets its own identity with Storage Queue Data Reader on the queues.
 targetScope = 'subscription'
@@ -100,6 +102,20 @@ param authTenantId string = tenant().tenantId
 @minLength(1)
 param authAudience string
 
+@description('NCRONTAB of the SealAudit timer of the front app (AuditSealSchedule).')
+param auditSealSchedule string = '0 */5 * * * *'
+
+@secure()
+@description('Audit:Seal:Key (HMAC-SHA256, base64 of at least 32 random bytes), stored as a Key Vault secret and referenced by the front app. Empty: no secret, nothing is sealed.')
+param auditSealKey string = ''
+
+@description('Audit:Seal:KeyId recorded in every seal.')
+param auditSealKeyId string = 'k1'
+
+@secure()
+@description('Privacy:PseudonymKey (base64 of at least 32 random bytes), stored as a Key Vault secret and referenced by the front app. Empty: no secret, a random key per instance.')
+param pseudonymKey string = ''
+
 @description('Storage replication.')
 @allowed([
   'Standard_LRS'
@@ -126,6 +142,12 @@ var stateContainer = '${prefix}-state'
 var resultsContainer = '${prefix}-results'
 var auditContainer = '${prefix}-audit'
 var jobsContainer = '${prefix}-jobs'
+// The audit log's structure (chain heads rewritten on every append, chain index, seals, kept inputs): never
+// under an immutability policy, since its heads are rewritten; sealed heads and `audit verify` detect tampering.
+var auditLogContainer = '${prefix}-auditlog'
+// Released statistics and the privacy budget ledger.
+var statsContainer = '${prefix}-stats'
+var layoutContainers = [payloadsContainer, stateContainer, resultsContainer, auditContainer, auditLogContainer, jobsContainer, statsContainer]
 // The Functions host's own containers (leases and host locks; function keys).
 var hostContainers = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
 
@@ -145,6 +167,9 @@ var frontFunctions = [
   'SubmitJob'
   'GetJob'
   'GetJobOutput'
+  'GetStats'
+  'ReleaseStats'
+  'SealAudit'
   'Health'
 ]
 var expertFunctions = ['Expert', 'ExpertPoison']
@@ -170,7 +195,16 @@ var pipelineSettings = {
   Pipeline__ModelsPath: '/models'
   Moe__Auth__TenantId: authTenantId
   Moe__Auth__Audience: authAudience
+  // NCRONTAB of the SealAudit timer (front app); every app gets it, since the host resolves it even where disabled.
+  AuditSealSchedule: auditSealSchedule
 }
+
+// The front app's secrets (seal key, pseudonym key) are Key Vault references, resolved with its identity;
+// a secret that was not given is left out (no sealing, a per-instance pseudonym key; both log a warning).
+var frontSecretSettings = union(
+  empty(auditSealKey) ? {} : { Audit__Seal__Key: keyVault.outputs.references.auditSealKey, Audit__Seal__KeyId: auditSealKeyId },
+  empty(pseudonymKey) ? {} : { Privacy__PseudonymKey: keyVault.outputs.references.pseudonymKey }
+)
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -222,7 +256,7 @@ module storage 'modules/storage.bicep' = {
     name: 'st${token}'
     skuName: storageSku
     workQueues: workQueues
-    containers: concat([payloadsContainer, stateContainer, resultsContainer, auditContainer, jobsContainer], hostContainers)
+    containers: concat(layoutContainers, hostContainers)
     auditContainer: auditContainer
     auditRetentionDays: auditRetentionDays
   }
@@ -242,14 +276,15 @@ module frontAccess 'modules/storage-access.bicep' = {
       map(expertQueues, q => { queue: q, role: roleIds.storageQueueDataMessageSender })
     )
     containerRoles: map(
-      concat([payloadsContainer, stateContainer, resultsContainer, auditContainer, jobsContainer], hostContainers),
+      concat(layoutContainers, hostContainers),
       c => { container: c, role: roleIds.storageBlobDataContributor }
     )
   }
 }
 
 // Experts: trigger on their shard queues (and poison queues), send to aggregate, read payloads, write
-// partials (state) and, from their poison handler, failed results, audit records and job markers.
+// partials (state) and, from their poison handler, failed results, audit records (appended to the chain in
+// -auditlog: head, index entry, kept input) and job markers. No statistics, no secrets.
 module expertsAccess 'modules/storage-access.bicep' = {
   name: 'storage-access-experts'
   scope: rg
@@ -264,7 +299,7 @@ module expertsAccess 'modules/storage-access.bicep' = {
     containerRoles: concat(
       [{ container: payloadsContainer, role: roleIds.storageBlobDataReader }],
       map(
-        concat([stateContainer, resultsContainer, auditContainer, jobsContainer], hostContainers),
+        concat([stateContainer, resultsContainer, auditContainer, auditLogContainer, jobsContainer], hostContainers),
         c => { container: c, role: roleIds.storageBlobDataContributor }
       )
     )
@@ -290,6 +325,20 @@ module operatorAccess 'modules/storage-access.bicep' = if (!empty(principalId)) 
     storageAccountName: storage.outputs.name
     principalId: principalId
     queueRoles: map(allQueues, q => { queue: q, role: roleIds.storageQueueDataReader })
+  }
+}
+
+// The front app's secrets: RBAC only, the front identity may read exactly these secrets.
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'kv-${token}'
+    auditSealKey: auditSealKey
+    pseudonymKey: pseudonymKey
+    readerPrincipalId: identities.outputs.frontPrincipalId
   }
 }
 
@@ -326,7 +375,7 @@ module front 'modules/function-app.bicep' = if (deployFunctionApps) {
     storageAccountName: storage.outputs.name
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     // The app validates all four queue settings at start; its Expert functions are disabled.
-    settings: union(pipelineSettings, { MoeExpertQueue: expertQueues[0], Pipeline__Backend: 'onnx-cpu' })
+    settings: union(pipelineSettings, { MoeExpertQueue: expertQueues[0], Pipeline__Backend: 'onnx-cpu' }, frontSecretSettings)
     disabledFunctions: expertFunctions
   }
   dependsOn: [

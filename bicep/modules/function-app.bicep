@@ -89,6 +89,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       memory: memory
     }
     httpsOnly: true
+    // Key Vault references in the settings resolve with the app's user-assigned identity.
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       linuxFxVersion: 'DOCKER|${image}'
       acrUseManagedIdentityCreds: pullWithIdentity

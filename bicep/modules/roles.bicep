@@ -17,4 +17,6 @@ var roleIds = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   // Pull images from a container registry.
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+  // Read the value of a Key Vault secret (RBAC vaults).
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }

@@ -12,6 +12,7 @@ internal static class BuiltInRoles
     public const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     public const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+    public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
 
     /// <summary>Roles far broader than any app here needs: none may appear in the template.</summary>
     public static readonly IReadOnlyDictionary<string, string> Broad = new Dictionary<string, string>

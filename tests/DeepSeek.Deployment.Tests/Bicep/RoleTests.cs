@@ -21,7 +21,8 @@ public sealed partial class RoleTests(CompiledTemplate compiled)
         Assert.Equal(StorageBlobDataReader, roleIds["storageBlobDataReader"]);
         Assert.Equal(MonitoringMetricsPublisher, roleIds["monitoringMetricsPublisher"]);
         Assert.Equal(AcrPull, roleIds["acrPull"]);
-        Assert.Equal(7, roleIds.Count);
+        Assert.Equal(KeyVaultSecretsUser, roleIds["keyVaultSecretsUser"]);
+        Assert.Equal(8, roleIds.Count);
     }
 
     [Fact]
@@ -44,6 +45,7 @@ public sealed partial class RoleTests(CompiledTemplate compiled)
             "Microsoft.Storage/storageAccounts/blobServices/containers",
             "Microsoft.ContainerRegistry/registries",
             "Microsoft.Insights/components",
+            "Microsoft.KeyVault/vaults/secrets",
         ];
 
         var assignments = compiled.Main.AllOfType("Microsoft.Authorization/roleAssignments").ToList();
@@ -79,7 +81,8 @@ public sealed partial class RoleTests(CompiledTemplate compiled)
         var expectedQueues = Triggered([.. Layout.Shards(compiled).Select(layout.ExpertQueue)])
             .Append((layout.AggregateQueue, StorageQueueDataMessageSender));
         Assert.Equal(Sorted(expectedQueues), Sorted(Grants(access, "queueRoles", "queue")));
-        var expectedContainers = new[] { layout.StateContainer, layout.ResultsContainer, layout.AuditContainer, layout.JobsContainer }
+        // The poison handler appends audit records to the chain (-auditlog); statistics are the front's only.
+        var expectedContainers = new[] { layout.StateContainer, layout.ResultsContainer, layout.AuditContainer, layout.AuditLogContainer, layout.JobsContainer }
             .Concat(HostContainers).Select(c => (c, StorageBlobDataContributor))
             .Append((layout.PayloadsContainer, StorageBlobDataReader));
         Assert.Equal(Sorted(expectedContainers), Sorted(Grants(access, "containerRoles", "container")));
