@@ -118,6 +118,23 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void AuditKeys_ComeFromTheSecret_NeverAsLiterals()
+    {
+        foreach (var deployment in OfKind("Deployment"))
+        {
+            var keyed = Container(deployment).List("env").Where(e => e.Text("name")!.EndsWith("Key", StringComparison.Ordinal)).ToList();
+            Assert.All(keyed, e =>
+            {
+                Assert.Null(e.Text("value"));
+                Assert.Equal("deepseek-audit-keys", e.Text("valueFrom", "secretKeyRef", "name"));
+            });
+            var names = keyed.Select(e => e.Text("name")).ToList();
+            Assert.Contains("Privacy__PseudonymKey", names);
+            Assert.Equal(deployment.Text("metadata", "name") == "deepseek-front", names.Contains("Audit__Seal__Key"));
+        }
+    }
+
+    [Fact]
     public void Replacements_FillEveryPlaceholderFromDeploymentEnv()
     {
         var env = File.ReadAllLines(Path.Combine(Folder, "deployment.env")).Where(l => l.Length > 0 && !l.StartsWith('#'))
