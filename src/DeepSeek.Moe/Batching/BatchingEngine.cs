@@ -129,33 +129,25 @@ public sealed class BatchingEngine
         var routing = await RouteAsync(x, rows, seed, cancellationToken).ConfigureAwait(false);
         int k = routing.TopK, dIn = Engine.DModel, dOut = Engine.DOut;
         var dispatch = ExpertDispatch.From(routing);
-        var runs = new List<(int[] Slots, Task<float[]> Output)>();
+        var runs = new List<(int Expert, Task<float[]> Output)>();
         for (int e = 0; e < Engine.ExpertCount; e++)
         {
-            var slots = dispatch.SlotsOf(e).ToArray();
-            if (slots.Length == 0)
+            int n = dispatch.CountOf(e);
+            if (n == 0)
             {
                 continue;
             }
 
-            var gx = new float[slots.Length * dIn];
-            for (int i = 0; i < slots.Length; i++)
-            {
-                x.AsSpan(slots[i] / k * dIn, dIn).CopyTo(gx.AsSpan(i * dIn, dIn));
-            }
-
-            runs.Add((slots, RunExpertAsync(e, gx, slots.Length, cancellationToken)));
+            var gx = new float[n * dIn];
+            dispatch.Gather(e, x, dIn, gx);
+            runs.Add((e, RunExpertAsync(e, gx, n, cancellationToken)));
         }
 
         var sharedRuns = Enumerable.Range(0, Engine.SharedExpertCount).Select(s => RunSharedExpertAsync(s, x, rows, cancellationToken)).ToList();
         var slotOut = new float[rows * k * dOut];
-        foreach (var (slots, output) in runs)
+        foreach (var (expert, output) in runs)
         {
-            var gy = await output.ConfigureAwait(false);
-            for (int i = 0; i < slots.Length; i++)
-            {
-                gy.AsSpan(i * dOut, dOut).CopyTo(slotOut.AsSpan(slots[i] * dOut, dOut));
-            }
+            dispatch.Scatter(expert, await output.ConfigureAwait(false), dOut, slotOut);
         }
 
         var y = new float[rows * dOut];

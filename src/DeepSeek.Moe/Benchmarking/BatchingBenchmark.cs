@@ -70,7 +70,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
         var o = Options;
         var sb = new StringBuilder();
         Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
-        Line(sb, $"Machine: {Machine.ProcessorCount} cores, {Machine.Architecture}, ONNX Runtime {Machine.OnnxRuntimeVersion}");
+        Line(sb, $"Machine: {Machine.Description}");
         Line(sb, $"{"mode",-10} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"kernel runs",12}");
         foreach (var m in new[] { Unbatched, Batched })
         {
@@ -115,7 +115,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
             w.WriteNumber("maxRows", Options.Batching.MaxRows);
             w.WriteNumber("maxDelayMs", Options.Batching.MaxDelay.TotalMilliseconds);
             w.WriteEndObject();
-            w.WriteNumber("cores", Machine.ProcessorCount);
+            Machine.WriteJson(w);
             w.WriteEndObject();
         }
 
@@ -172,13 +172,7 @@ public static class BatchingBenchmark
         }
         finally
         {
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            EngineBenchmark.TryDelete(root);
         }
     }
 

@@ -31,6 +31,34 @@ public sealed class ExpertDispatch
     /// <returns>Slot ids; the row is <c>slot / TopK</c>.</returns>
     public ReadOnlySpan<int> SlotsOf(int expert) => Slots.AsSpan(Offsets[expert], CountOf(expert));
 
+    /// <summary>Copies the input rows of an expert's slots, in slot order, into a dense <c>[slots, width]</c> buffer.</summary>
+    /// <param name="expert">The expert.</param>
+    /// <param name="x">Row-major <c>[rows, width]</c>.</param>
+    /// <param name="width">The row width.</param>
+    /// <param name="gathered">Receives <c>CountOf(expert)</c> rows.</param>
+    public void Gather(int expert, ReadOnlySpan<float> x, int width, Span<float> gathered)
+    {
+        var slots = SlotsOf(expert);
+        for (int i = 0; i < slots.Length; i++)
+        {
+            x.Slice(slots[i] / TopK * width, width).CopyTo(gathered.Slice(i * width, width));
+        }
+    }
+
+    /// <summary>Copies an expert's outputs, row i for its i-th slot, to their slots in <c>[rows * top_k, width]</c>.</summary>
+    /// <param name="expert">The expert.</param>
+    /// <param name="outputs">Row-major <c>[CountOf(expert), width]</c>.</param>
+    /// <param name="width">The output width.</param>
+    /// <param name="slotOutputs">Row-major <c>[rows * top_k, width]</c>.</param>
+    public void Scatter(int expert, ReadOnlySpan<float> outputs, int width, Span<float> slotOutputs)
+    {
+        var slots = SlotsOf(expert);
+        for (int i = 0; i < slots.Length; i++)
+        {
+            outputs.Slice(i * width, width).CopyTo(slotOutputs.Slice(slots[i] * width, width));
+        }
+    }
+
     /// <summary>Groups a routing by expert.</summary>
     /// <param name="routing">The routing.</param>
     /// <returns>The dispatch.</returns>

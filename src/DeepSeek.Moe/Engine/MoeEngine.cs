@@ -245,16 +245,9 @@ public sealed class MoeEngine : IDisposable
                     continue;
                 }
 
-                for (int i = 0; i < slots.Length; i++)
-                {
-                    x.Slice(slots[i] / k * dIn, dIn).CopyTo(gx.AsSpan(i * dIn, dIn));
-                }
-
+                dispatch.Gather(e, x, dIn, gx);
                 _experts[e].Run(gx, slots.Length, gy);
-                for (int i = 0; i < slots.Length; i++)
-                {
-                    gy.AsSpan(i * dOut, dOut).CopyTo(slotOut.AsSpan(slots[i] * dOut, dOut));
-                }
+                dispatch.Scatter(e, gy, dOut, slotOut);
             }
 
             Combine(routing, slotOut, output, dOut);
