@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeepSeek.Moe.Batching;
 using DeepSeek.Moe.Benchmarking;
+using DeepSeek.Moe.Engine;
 
 namespace DeepSeek.Cli.Commands;
 
@@ -43,16 +44,18 @@ internal static class BenchCommand
         var callers = new Option<int>("--callers") { Description = "Concurrent single-row callers.", DefaultValueFactory = _ => 64 };
         var seconds = new Option<double>("--seconds") { Description = "Measured seconds per mode (after one second of warm-up).", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session (0: ONNX Runtime's default).", DefaultValueFactory = _ => 1 };
-        var maxRows = new Option<int>("--max-rows") { Description = "Most rows one coalesced kernel call runs.", DefaultValueFactory = _ => new BatchingOptions().MaxRows };
-        var maxDelay = new Option<double>("--max-delay-ms") { Description = "How long the first call to an idle kernel waits for companions.", DefaultValueFactory = _ => new BatchingOptions().MaxDelay.TotalMilliseconds };
-        var runs = new Option<int>("--max-concurrent-runs") { Description = "Coalesced calls that may run at once (0: one per core).", DefaultValueFactory = _ => new BatchingOptions().MaxConcurrentRuns };
+        var maxRows = new Option<int>("--max-rows") { Description = "Most rows one coalesced call runs.", DefaultValueFactory = _ => new BatchingOptions().MaxRows };
+        var maxDelay = new Option<double>("--max-delay-ms") { Description = "How long the first call to an idle batcher waits for companions.", DefaultValueFactory = _ => new BatchingOptions().MaxDelay.TotalMilliseconds };
+        var runs = new Option<int>("--max-concurrent-runs") { Description = "Coalesced kernel calls that may run at once, and experts of a layer batch run at once (0: one per core).", DefaultValueFactory = _ => new BatchingOptions().MaxConcurrentRuns };
         var defaults = new BatchingBenchmarkOptions();
         var experts = new Option<int>("--experts") { Description = "Routed experts (top-2).", DefaultValueFactory = _ => defaults.Experts };
         var dModel = new Option<int>("--d-model") { Description = "Model width.", DefaultValueFactory = _ => defaults.DModel };
         var dFf = new Option<int>("--d-ff") { Description = "Expert hidden width (1024 x 2048: 16 MiB of weights per expert; 256 x 1024 is the small demo shape).", DefaultValueFactory = _ => defaults.DFf };
-        var command = new Command("batching", "Concurrent single-row callers of one model, each forward pass alone vs through the micro-batchers: throughput, p50, p99.")
+        var backend = new Option<string>("--backend") { Description = "Expert backend.", DefaultValueFactory = _ => defaults.Backend };
+        backend.AcceptOnlyFromAmong([.. MoeBackends.All]);
+        var command = new Command("batching", "Concurrent single-row callers of one model, each forward pass alone vs coalesced per kernel (as the stages do) vs through the layer batcher: throughput, p50, p99.")
         {
-            json, callers, seconds, threads, maxRows, maxDelay, runs, experts, dModel, dFf,
+            json, callers, seconds, threads, maxRows, maxDelay, runs, experts, dModel, dFf, backend,
         };
         command.SetAction((p, ct) => console.GuardAsync(async () =>
         {
@@ -80,6 +83,7 @@ internal static class BenchCommand
                 Experts = p.GetValue(experts),
                 DModel = p.GetValue(dModel),
                 DFf = p.GetValue(dFf),
+                Backend = p.GetValue(backend)!,
             };
             var result = await BatchingBenchmark.RunAsync(options, console.Error, ct).ConfigureAwait(false);
             await console.Out.WriteLineAsync(p.GetValue(json) ? result.ToJson() : result.ToTable()).ConfigureAwait(false);

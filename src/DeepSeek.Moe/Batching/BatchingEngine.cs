@@ -4,16 +4,18 @@ using DeepSeek.Moe.Routing;
 namespace DeepSeek.Moe.Batching;
 
 /// <summary>
-/// The stage-level calls of an engine (gate + router, one routed expert, one shared expert) with concurrent
-/// calls for the same kernel coalesced by a <see cref="MicroBatcher"/> each; with batching disabled every call
-/// runs on its own. Only the gate's logits are batched: each caller is routed with its own seed and rows, so a
-/// request routes exactly as it would alone.
+/// The batching front of an engine. The stage-level calls (gate + router, one routed expert, one shared expert),
+/// as the pipeline's stages make them, are coalesced per kernel by a <see cref="MicroBatcher"/> each; whole-layer
+/// calls of in-process callers are coalesced into one pass by a <see cref="LayerBatcher"/>. With batching disabled
+/// every call runs on its own. Only the gate's logits are batched: each caller is routed with its own seed and
+/// rows, so a request routes exactly as it would alone.
 /// </summary>
 public sealed class BatchingEngine
 {
     private readonly MicroBatcher? _gate;
     private readonly MicroBatcher?[] _experts;
     private readonly MicroBatcher?[] _shared;
+    private readonly LayerBatcher? _layer;
 
     /// <summary>Initializes the batching front of an engine.</summary>
     /// <param name="engine">The engine (not owned).</param>
@@ -35,6 +37,7 @@ public sealed class BatchingEngine
         // One set of execution slots for every kernel of the engine: a kernel that waits for a slot keeps collecting rows.
         var slots = new SemaphoreSlim(options.ConcurrentRuns, options.ConcurrentRuns);
         _gate = new MicroBatcher(engine.GateKernel, options, slots);
+        _layer = new LayerBatcher(engine, options);
         for (int e = 0; e < _experts.Length; e++)
         {
             _experts[e] = new MicroBatcher(engine.ExpertKernel(e), options, slots);
@@ -52,7 +55,10 @@ public sealed class BatchingEngine
     /// <summary>Gets a value indicating whether calls are coalesced.</summary>
     public bool Enabled { get; }
 
-    /// <summary>Gets the calls made and kernel runs that served them, over the gate and every expert.</summary>
+    /// <summary>Gets the whole-layer calls made and the batched passes that served them.</summary>
+    public (long Calls, long Runs) LayerCounts => _layer?.Counts ?? (0, 0);
+
+    /// <summary>Gets the stage-level calls made and kernel runs that served them, over the gate and every expert.</summary>
     public (long Calls, long Runs) Counts
     {
         get
@@ -116,15 +122,38 @@ public sealed class BatchingEngine
     }
 
     /// <summary>
-    /// The whole layer for one caller, each kernel call coalesced with other callers': gate, routing with this
-    /// caller's seed, its activated experts concurrently, the weighted combination, shared experts.
+    /// The whole layer for one caller, coalesced with other callers' whole-layer calls into one pass
+    /// (<see cref="LayerBatcher"/>): the gate once, each caller routed with its own seed, each activated expert once.
     /// </summary>
     /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
     /// <param name="rows">The number of rows.</param>
     /// <param name="seed">The routing seed.</param>
     /// <param name="cancellationToken">Cancels this caller.</param>
     /// <returns>Outputs and routing, equal to <see cref="MoeEngine.Forward"/> within float rounding of the batched kernels.</returns>
-    public async Task<MoeOutput> ForwardAsync(float[] x, int rows, ulong seed, CancellationToken cancellationToken)
+    public Task<MoeOutput> ForwardAsync(float[] x, int rows, ulong seed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (_layer is not null)
+        {
+            return _layer.RunAsync(x, rows, seed, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireRows(x, rows);
+        return Task.FromResult(Engine.Forward(x, rows, seed));
+    }
+
+    /// <summary>
+    /// The whole layer for one caller made of stage-level calls, each coalesced per kernel with other callers' as
+    /// the pipeline's gate and expert stages are: gate, routing with this caller's seed, its activated experts
+    /// concurrently, the weighted combination, shared experts.
+    /// </summary>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="seed">The routing seed.</param>
+    /// <param name="cancellationToken">Cancels this caller.</param>
+    /// <returns>Outputs and routing, equal to <see cref="MoeEngine.Forward"/> within float rounding of the batched kernels.</returns>
+    public async Task<MoeOutput> ForwardPerKernelAsync(float[] x, int rows, ulong seed, CancellationToken cancellationToken)
     {
         var routing = await RouteAsync(x, rows, seed, cancellationToken).ConfigureAwait(false);
         int k = routing.TopK, dIn = Engine.DModel, dOut = Engine.DOut;

@@ -30,6 +30,9 @@ public sealed record BatchingBenchmarkOptions
     /// <summary>Gets each expert's hidden width: with 1024 x 2048, one expert holds 16 MiB of fp32 weights, so a single row's pass reads far more weight bytes than it computes with.</summary>
     public int DFf { get; init; } = 2048;
 
+    /// <summary>Gets the expert backend (<see cref="MoeBackends"/>). <value>Defaults to ONNX Runtime on the CPU.</value></summary>
+    public string Backend { get; init; } = MoeBackends.OnnxCpu;
+
     /// <summary>Gets the intra-op threads per ONNX Runtime session (0: its default).</summary>
     public int Threads { get; init; } = 1;
 
@@ -45,7 +48,7 @@ public sealed record BatchingBenchmarkOptions
 /// <param name="Rows">Rows answered in the measured window.</param>
 /// <param name="Seconds">The measured window.</param>
 /// <param name="Latency">Per-call latency.</param>
-/// <param name="KernelRuns">Kernel calls made in the window by the micro-batchers (gate and experts); 0 where not counted (unbatched: one gate and top-k expert calls per row).</param>
+/// <param name="KernelRuns">Batched runs made in the window: kernel calls of the per-kernel batchers (gate and experts), or passes of the layer batcher; 0 where not counted (unbatched: one gate and top-k expert calls per row).</param>
 public sealed record BatchingModeResult(string Name, long Rows, double Seconds, LatencyStats Latency, long KernelRuns)
 {
     /// <summary>Gets rows answered per second.</summary>
@@ -55,13 +58,17 @@ public sealed record BatchingModeResult(string Name, long Rows, double Seconds, 
 /// <summary>The figures of one <see cref="BatchingBenchmark"/> run.</summary>
 /// <param name="Options">The options.</param>
 /// <param name="Unbatched">Every caller's forward pass on its own.</param>
-/// <param name="Batched">The same callers through the micro-batchers.</param>
-/// <param name="MaxAbsDiff">The largest difference between a batched and an unbatched answer to the same row.</param>
+/// <param name="PerKernel">The same callers through the per-kernel micro-batchers, as the pipeline's gate and expert stages batch.</param>
+/// <param name="Batched">The same callers through the layer batcher (<see cref="BatchingEngine.ForwardAsync"/>).</param>
+/// <param name="MaxAbsDiff">The largest difference between a batched (either way) and an unbatched answer to the same row.</param>
 /// <param name="Machine">The machine.</param>
-public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, BatchingModeResult Unbatched, BatchingModeResult Batched, double MaxAbsDiff, MachineInfo Machine)
+public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, BatchingModeResult Unbatched, BatchingModeResult PerKernel, BatchingModeResult Batched, double MaxAbsDiff, MachineInfo Machine)
 {
-    /// <summary>Gets the headline ratio: batched over unbatched throughput.</summary>
+    /// <summary>Gets the headline ratio: layer-batched over unbatched throughput.</summary>
     public double Ratio => Batched.RowsPerSecond / Unbatched.RowsPerSecond;
+
+    /// <summary>Gets per-kernel-batched over unbatched throughput.</summary>
+    public double PerKernelRatio => PerKernel.RowsPerSecond / Unbatched.RowsPerSecond;
 
     /// <summary>Formats a table with the ratios under it.</summary>
     /// <returns>The table.</returns>
@@ -69,15 +76,16 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
     {
         var o = Options;
         var sb = new StringBuilder();
-        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
+        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, backend {o.Backend}, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
         Line(sb, $"Machine: {Machine.Description}");
-        Line(sb, $"{"mode",-10} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"kernel runs",12}");
-        foreach (var m in new[] { Unbatched, Batched })
+        Line(sb, $"{"mode",-11} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"batched runs",12}");
+        foreach (var m in new[] { Unbatched, PerKernel, Batched })
         {
-            Line(sb, $"{m.Name,-10} {m.RowsPerSecond,10:N0} {m.Latency.P50,8:F2} {m.Latency.P99,8:F2} {m.Latency.Mean,8:F2} {m.Latency.Count,8} {(m.KernelRuns == 0 ? "-" : m.KernelRuns.ToString("N0", CultureInfo.InvariantCulture)),12}");
+            Line(sb, $"{m.Name,-11} {m.RowsPerSecond,10:N0} {m.Latency.P50,8:F2} {m.Latency.P99,8:F2} {m.Latency.Mean,8:F2} {m.Latency.Count,8} {(m.KernelRuns == 0 ? "-" : m.KernelRuns.ToString("N0", CultureInfo.InvariantCulture)),12}");
         }
 
-        Line(sb, $"throughput batched/unbatched {Ratio:F2}x   p99 unbatched/batched {Unbatched.Latency.P99 / Batched.Latency.P99:F2}x   max |batched - unbatched| {MaxAbsDiff:G3}");
+        Line(sb, $"throughput layer-batched/unbatched {Ratio:F2}x   p99 unbatched/layer-batched {Unbatched.Latency.P99 / Batched.Latency.P99:F2}x");
+        Line(sb, $"throughput per-kernel/unbatched {PerKernelRatio:F2}x   p99 unbatched/per-kernel {Unbatched.Latency.P99 / PerKernel.Latency.P99:F2}x   max |batched - unbatched| {MaxAbsDiff:G3}");
         return sb.ToString();
     }
 
@@ -92,8 +100,10 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
             w.WriteString("benchmark", "batching");
             w.WriteNumber("ratio", Math.Round(Ratio, 3));
             w.WriteNumber("p99Ratio", Math.Round(Unbatched.Latency.P99 / Batched.Latency.P99, 3));
+            w.WriteNumber("perKernelRatio", Math.Round(PerKernelRatio, 3));
+            w.WriteNumber("perKernelP99Ratio", Math.Round(Unbatched.Latency.P99 / PerKernel.Latency.P99, 3));
             w.WriteNumber("maxAbsDiff", MaxAbsDiff);
-            foreach (var m in new[] { Unbatched, Batched })
+            foreach (var m in new[] { Unbatched, PerKernel, Batched })
             {
                 w.WriteStartObject(m.Name);
                 w.WriteNumber("rowsPerSecond", Math.Round(m.RowsPerSecond, 1));
@@ -108,6 +118,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
             w.WriteStartObject("options");
             w.WriteNumber("callers", Options.Callers);
             w.WriteNumber("experts", Options.Experts);
+            w.WriteString("backend", Options.Backend);
             w.WriteNumber("dModel", Options.DModel);
             w.WriteNumber("dFf", Options.DFf);
             w.WriteNumber("seconds", Options.Duration.TotalSeconds);
@@ -127,8 +138,8 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
 
 /// <summary>
 /// Many concurrent single-row callers of one engine, each waiting for its answer before sending the next row:
-/// every forward pass on its own, then the same callers through <see cref="BatchingEngine"/>. Behind
-/// <c>deepseek bench batching</c>.
+/// every forward pass on its own, then the same callers through the per-kernel batchers (as the pipeline's stages
+/// batch), then through the layer batcher. Behind <c>deepseek bench batching</c>.
 /// </summary>
 public static class BatchingBenchmark
 {
@@ -151,7 +162,7 @@ public static class BatchingBenchmark
         {
             progress?.WriteLine($"Writing a demo-kind bundle: {options.Experts} experts, d_model {options.DModel}, d_ff {options.DFf} under {root}");
             var bundle = DemoBundle.Create(Path.Combine(root, "demo"), new DemoBundleOptions { Experts = options.Experts, DModel = options.DModel, DFf = options.DFf });
-            using var engine = MoeEngine.CreateOnnx(bundle, new ExpertRuntimeOptions { IntraOpThreads = options.Threads });
+            using var engine = MoeBackends.Create(bundle, options.Backend, new ExpertRuntimeOptions { IntraOpThreads = options.Threads });
             var batching = new BatchingEngine(engine, new BatchingOptions { Enabled = true, MaxRows = options.Batching.MaxRows, MaxDelay = options.Batching.MaxDelay, MaxConcurrentRuns = options.Batching.MaxConcurrentRuns });
             int d = engine.DModel;
             var rows = Enumerable.Range(0, options.Callers).Select(i => DemoBundle.Normal(new Random(1000 + i), d, 1.0)).ToArray();
@@ -160,15 +171,19 @@ public static class BatchingBenchmark
             for (int i = 0; i < Math.Min(8, rows.Length); i++)
             {
                 var alone = engine.Forward(rows[i], 1, (ulong)i).Outputs;
-                var batched = (await batching.ForwardAsync(rows[i], 1, (ulong)i, cancellationToken).ConfigureAwait(false)).Outputs;
-                diff = Math.Max(diff, alone.Zip(batched, (a, b) => Math.Abs((double)a - b)).Max());
+                var layer = (await batching.ForwardAsync(rows[i], 1, (ulong)i, cancellationToken).ConfigureAwait(false)).Outputs;
+                var stages = (await batching.ForwardPerKernelAsync(rows[i], 1, (ulong)i, cancellationToken).ConfigureAwait(false)).Outputs;
+                diff = Math.Max(diff, alone.Zip(layer, (a, b) => Math.Abs((double)a - b)).Max());
+                diff = Math.Max(diff, alone.Zip(stages, (a, b) => Math.Abs((double)a - b)).Max());
             }
 
             progress?.WriteLine($"Unbatched: {options.Callers} callers, each forward pass on its own ({options.Warmup.TotalSeconds:F0} s warm-up, {options.Duration.TotalSeconds:F0} s measured)");
-            var unbatched = Measure("unbatched", rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options, cancellationToken);
-            progress?.WriteLine($"Batched: the same callers through the micro-batchers");
-            var batchedResult = Measure("batched", rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options, cancellationToken);
-            return new BatchingBenchmarkResult(options, unbatched, batchedResult, diff, MachineInfo.Current());
+            var unbatched = await MeasureAsync("unbatched", rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options, cancellationToken).ConfigureAwait(false);
+            progress?.WriteLine("Per-kernel: the same callers, gate and expert calls coalesced per kernel as the pipeline's stages do");
+            var perKernel = await MeasureAsync("per-kernel", rows, (x, i) => batching.ForwardPerKernelAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options, cancellationToken).ConfigureAwait(false);
+            progress?.WriteLine("Batched: the same callers through the layer batcher (one pass per batch)");
+            var batchedResult = await MeasureAsync("batched", rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.LayerCounts.Runs, options, cancellationToken).ConfigureAwait(false);
+            return new BatchingBenchmarkResult(options, unbatched, perKernel, batchedResult, diff, MachineInfo.Current());
         }
         finally
         {
@@ -177,8 +192,9 @@ public static class BatchingBenchmark
     }
 
     // Each caller is a thread of its own (a client, not thread-pool work), sending one row and blocking until
-    // its answer comes back, in both modes alike.
-    private static BatchingModeResult Measure(string name, float[][] rows, Func<float[], int, MoeOutput> call, Func<long> kernelRuns, BatchingBenchmarkOptions o, CancellationToken ct)
+    // its answer comes back, in every mode alike. The run itself waits without holding a thread-pool thread: the
+    // batched modes' continuations need those.
+    private static async Task<BatchingModeResult> MeasureAsync(string name, float[][] rows, Func<float[], int, MoeOutput> call, Func<long> kernelRuns, BatchingBenchmarkOptions o, CancellationToken ct)
     {
         long begin = Stopwatch.GetTimestamp();
         long measureFrom = begin + (long)(o.Warmup.TotalSeconds * Stopwatch.Frequency);
@@ -235,10 +251,27 @@ public static class BatchingBenchmark
             }
         }
 
-        var threads = Enumerable.Range(0, rows.Length).Select(i => new Thread(() => Caller(i)) { IsBackground = true, Name = $"bench-caller-{i}" }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        ct.ThrowIfCancellationRequested();
+        var done = new List<Task>();
+        foreach (int i in Enumerable.Range(0, rows.Length))
+        {
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.Add(finished.Task);
+            new Thread(() =>
+            {
+                try
+                {
+                    Caller(i);
+                    finished.SetResult();
+                }
+                catch (Exception e)
+                {
+                    finished.SetException(e);
+                }
+            })
+            { IsBackground = true, Name = $"bench-caller-{i}" }.Start();
+        }
+
+        await Task.WhenAll(done).ConfigureAwait(false);
         var all = latencies.SelectMany(l => l).ToList();
         return new BatchingModeResult(name, answered.Sum(), o.Duration.TotalSeconds, LatencyStats.Of(all), kernelRuns() - runsBefore);
     }

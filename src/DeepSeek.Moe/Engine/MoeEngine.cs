@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Experts;
 using DeepSeek.Moe.Onnx;
@@ -212,42 +213,25 @@ public sealed class MoeEngine : IDisposable
     public MoeOutput Forward(ReadOnlySpan<float> x, int rows, ulong seed, ForwardMode mode = ForwardMode.Sparse)
     {
         var routing = Route(x, rows, seed);
-        var output = new float[rows * DOut];
-        if (_layer is not null && mode == ForwardMode.Sparse)
+        if (mode == ForwardMode.Sparse)
         {
-            _layer.Run(x, rows, routing.Indices, routing.Weights, routing.TopK, output);
-            return new MoeOutput(output, rows, DOut, routing);
+            return ForwardRouted(x, rows, routing, parallelism: 1);
         }
 
-        int k = routing.TopK, dIn = DModel, dOut = DOut;
+        int k = routing.TopK, dOut = DOut;
+        var output = new float[rows * dOut];
         var dispatch = ExpertDispatch.From(routing);
         var slotOut = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * k * dOut));
-        var gx = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * dIn));
         var gy = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * dOut));
         try
         {
             for (int e = 0; e < ExpertCount; e++)
             {
-                var slots = dispatch.SlotsOf(e);
-                if (mode == ForwardMode.Dense)
+                _experts[e].Run(x, rows, gy);
+                foreach (var slot in dispatch.SlotsOf(e))
                 {
-                    _experts[e].Run(x, rows, gy);
-                    foreach (var slot in slots)
-                    {
-                        gy.AsSpan(slot / k * dOut, dOut).CopyTo(slotOut.AsSpan(slot * dOut, dOut));
-                    }
-
-                    continue;
+                    gy.AsSpan(slot / k * dOut, dOut).CopyTo(slotOut.AsSpan(slot * dOut, dOut));
                 }
-
-                if (slots.Length == 0)
-                {
-                    continue;
-                }
-
-                dispatch.Gather(e, x, dIn, gx);
-                _experts[e].Run(gx, slots.Length, gy);
-                dispatch.Scatter(e, gy, dOut, slotOut);
             }
 
             Combine(routing, slotOut, output, dOut);
@@ -256,8 +240,67 @@ public sealed class MoeEngine : IDisposable
         finally
         {
             ArrayPool<float>.Shared.Return(slotOut);
-            ArrayPool<float>.Shared.Return(gx);
             ArrayPool<float>.Shared.Return(gy);
+        }
+
+        return new MoeOutput(output, rows, dOut, routing);
+    }
+
+    /// <summary>
+    /// The layer after the gate for a given routing: each activated expert once on its rows, the weighted
+    /// combination, shared experts. Several callers' rows routed separately (<see cref="RoutingResult.Concat"/>)
+    /// run here as one batch.
+    /// </summary>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="routing">The routing of these rows.</param>
+    /// <param name="parallelism">How many experts run at once (1: one after another on this thread).</param>
+    /// <returns>Outputs and routing.</returns>
+    /// <exception cref="ArgumentException">The routing is not over these rows or this engine's experts.</exception>
+    public MoeOutput ForwardRouted(ReadOnlySpan<float> x, int rows, RoutingResult routing, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(routing);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        RequireInput(x, rows);
+        if (routing.Rows != rows || routing.ExpertCount != ExpertCount)
+        {
+            throw new ArgumentException($"The routing covers {routing.Rows} rows over {routing.ExpertCount} experts; expected {rows} over {ExpertCount}.", nameof(routing));
+        }
+
+        int k = routing.TopK, dIn = DModel, dOut = DOut;
+        var output = new float[rows * dOut];
+        if (_layer is not null)
+        {
+            _layer.Run(x, rows, routing.Indices, routing.Weights, k, output);
+            return new MoeOutput(output, rows, dOut, routing);
+        }
+
+        var dispatch = ExpertDispatch.From(routing);
+        var slotOut = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * k * dOut));
+        try
+        {
+            var active = Enumerable.Range(0, ExpertCount).Where(e => dispatch.CountOf(e) > 0).OrderByDescending(dispatch.CountOf).ToArray();
+            if (parallelism == 1 || active.Length < 2)
+            {
+                foreach (var e in active)
+                {
+                    RunSlots(e, x, dispatch, slotOut);
+                }
+            }
+            else
+            {
+                // Experts write disjoint slots; taken one at a time, largest first, so the cores finish together.
+                var xs = x[..(rows * dIn)].ToArray();
+                var queue = Partitioner.Create(active, EnumerablePartitionerOptions.NoBuffering);
+                Parallel.ForEach(queue, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, e => RunSlots(e, xs, dispatch, slotOut));
+            }
+
+            Combine(routing, slotOut, output, dOut);
+            AddSharedExperts(x, rows, output);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(slotOut);
         }
 
         return new MoeOutput(output, rows, dOut, routing);
@@ -292,6 +335,25 @@ public sealed class MoeEngine : IDisposable
         foreach (var k in _experts.Concat(_shared))
         {
             k.Dispose();
+        }
+    }
+
+    // One routed expert on its rows: gather them, run, scatter the outputs to their slots.
+    private void RunSlots(int expert, ReadOnlySpan<float> x, ExpertDispatch dispatch, float[] slotOut)
+    {
+        int n = dispatch.CountOf(expert);
+        var gx = ArrayPool<float>.Shared.Rent(n * DModel);
+        var gy = ArrayPool<float>.Shared.Rent(n * DOut);
+        try
+        {
+            dispatch.Gather(expert, x, DModel, gx);
+            _experts[expert].Run(gx.AsSpan(0, n * DModel), n, gy);
+            dispatch.Scatter(expert, gy, DOut, slotOut);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(gx);
+            ArrayPool<float>.Shared.Return(gy);
         }
     }
 

@@ -43,6 +43,38 @@ public sealed class RoutingResult
         return new RoutingResult(rows, topK, experts, seed, flatIndices, flatWeights, []);
     }
 
+    /// <summary>
+    /// Stacks the routings of several callers' rows, in order, into one routing over all their rows (for running
+    /// their experts as one batch); each part keeps the experts and weights it was routed to.
+    /// </summary>
+    /// <param name="parts">The routings, all with the same top-k and expert count.</param>
+    /// <returns>One routing over every part's rows; its seed is the first part's.</returns>
+    /// <exception cref="ArgumentException">The parts differ in top-k or expert count, or there are none.</exception>
+    public static RoutingResult Concat(IReadOnlyList<RoutingResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("There is no routing to stack.", nameof(parts));
+        }
+
+        var first = parts[0];
+        if (parts.Any(p => p.TopK != first.TopK || p.ExpertCount != first.ExpertCount))
+        {
+            throw new ArgumentException("Routings with different top-k or expert counts cannot be stacked.", nameof(parts));
+        }
+
+        bool scored = parts.All(p => p.Scores.Length == p.Rows * p.ExpertCount);
+        return new RoutingResult(
+            parts.Sum(p => p.Rows),
+            first.TopK,
+            first.ExpertCount,
+            first.Seed,
+            [.. parts.SelectMany(p => p.Indices)],
+            [.. parts.SelectMany(p => p.Weights)],
+            scored ? [.. parts.SelectMany(p => p.Scores)] : []);
+    }
+
     /// <summary>Gets the number of rows.</summary>
     public int Rows { get; }
 

@@ -105,25 +105,61 @@ public sealed class MicroBatcherTests(DemoBundleFixture demo) : IClassFixture<De
         Assert.Contains(maxRows < 1 ? "MaxRows" : "MaxDelay", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task BatchingEngine_ForwardOfConcurrentCallers_EqualsTheEngineAlone()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BatchingEngine_ForwardOfConcurrentCallers_EqualsTheEngineAlone(bool layer)
     {
         using var engine = MoeEngine.CreateOnnx(demo.Bundle);
-        var batching = new BatchingEngine(engine, new BatchingOptions { MaxRows = 256, MaxDelay = TimeSpan.FromMilliseconds(5) });
+        var batching = new BatchingEngine(engine, new BatchingOptions { MaxRows = 256, MaxDelay = TimeSpan.FromMilliseconds(5), MaxConcurrentRuns = 2 });
         int d = engine.DModel;
-        var inputs = Enumerable.Range(0, 32).Select(i => TestData.Gaussian(2 * d, seed: 500 + i)).ToArray();
+        var inputs = Enumerable.Range(0, 32).Select(i => TestData.Gaussian((1 + (i % 3)) * d, seed: 500 + i)).ToArray();
 
-        var outputs = await Task.WhenAll(inputs.Select((x, i) => Task.Run(() => batching.ForwardAsync(x, 2, (ulong)i, CancellationToken.None))));
+        var outputs = await Task.WhenAll(inputs.Select((x, i) => Task.Run(() => layer
+            ? batching.ForwardAsync(x, x.Length / d, (ulong)i, CancellationToken.None)
+            : batching.ForwardPerKernelAsync(x, x.Length / d, (ulong)i, CancellationToken.None))));
 
         for (int i = 0; i < inputs.Length; i++)
         {
-            var alone = engine.Forward(inputs[i], 2, (ulong)i);
-            Assert.Equal(alone.Routing.Indices.ToArray(), outputs[i].Routing.Indices.ToArray());
+            var alone = engine.Forward(inputs[i], inputs[i].Length / d, (ulong)i);
+            Assert.Equal(alone.Rows, outputs[i].Rows);
+            Assert.Equal(alone.Routing.Indices, outputs[i].Routing.Indices);
+            Assert.Equal(alone.Routing.Weights, outputs[i].Routing.Weights);
+            Assert.Equal((ulong)i, outputs[i].Routing.Seed);
             Assert.True(TestData.MaxAbsDiff(alone.Outputs, outputs[i].Outputs) <= Tolerance, $"caller {i}");
         }
 
-        var (calls, runs) = batching.Counts;
-        Assert.True(runs < calls, $"{calls} kernel calls ran as {runs}: nothing was coalesced");
+        var (calls, runs) = layer ? batching.LayerCounts : batching.Counts;
+        Assert.True(runs < calls, $"{calls} calls ran as {runs}: nothing was coalesced");
+    }
+
+    [Fact]
+    public async Task LayerBatcher_CancelledCaller_IsCancelled_OthersAnswered()
+    {
+        using var engine = MoeEngine.CreateOnnx(demo.Bundle);
+        var batcher = new LayerBatcher(engine, new BatchingOptions { MaxDelay = TimeSpan.FromMilliseconds(50) });
+        int d = engine.DModel;
+        using var cts = new CancellationTokenSource();
+        var kept = batcher.RunAsync(TestData.Gaussian(d, seed: 1), 1, 7, CancellationToken.None);
+        var cancelled = batcher.RunAsync(TestData.Gaussian(d, seed: 2), 1, 8, cts.Token);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        var answer = await kept;
+        Assert.True(TestData.MaxAbsDiff(engine.Forward(TestData.Gaussian(d, seed: 1), 1, 7).Outputs, answer.Outputs) <= Tolerance);
+        Assert.Throws<ArgumentException>(() => { _ = batcher.RunAsync(new float[d + 1], 1, 0, CancellationToken.None); });
+    }
+
+    [Fact]
+    public void ForwardRouted_RejectsARoutingOfOtherRows()
+    {
+        using var engine = MoeEngine.CreateOnnx(demo.Bundle);
+        int d = engine.DModel;
+        var x = TestData.Gaussian(3 * d, seed: 3);
+        var routing = engine.Route(x, 2, 0);
+
+        var e = Assert.Throws<ArgumentException>(() => engine.ForwardRouted(x, 3, routing, parallelism: 2));
+        Assert.Contains("2 rows", e.Message, StringComparison.Ordinal);
     }
 
     private static float[] Row(int width, int i) => [.. Enumerable.Range(0, width).Select(j => (float)(i * width + j))];

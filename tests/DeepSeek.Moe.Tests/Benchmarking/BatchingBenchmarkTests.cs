@@ -7,7 +7,7 @@ namespace DeepSeek.Moe.Tests.Benchmarking;
 public sealed class BatchingBenchmarkTests
 {
     [Fact]
-    public async Task ShortRun_MeasuresBothModes_BatchedAnswersEqualUnbatched_JsonCarriesRatio()
+    public async Task ShortRun_MeasuresEveryMode_BatchedAnswersEqualUnbatched_JsonCarriesRatio()
     {
         using var folder = new TempFolder();
         var options = new BatchingBenchmarkOptions
@@ -24,13 +24,15 @@ public sealed class BatchingBenchmarkTests
 
         var result = await BatchingBenchmark.RunAsync(options, progress: null, CancellationToken.None);
 
-        Assert.True(result.Unbatched.Rows > 0 && result.Batched.Rows > 0, result.ToTable());
-        Assert.True(result.Batched.KernelRuns > 0);
+        Assert.True(result.Unbatched.Rows > 0 && result.PerKernel.Rows > 0 && result.Batched.Rows > 0, result.ToTable());
+        Assert.True(result.Batched.KernelRuns > 0 && result.PerKernel.KernelRuns > 0, result.ToTable());
         Assert.True(result.MaxAbsDiff <= 1e-5, $"batched answers differ by {result.MaxAbsDiff}");
         using var json = JsonDocument.Parse(result.ToJson());
         Assert.Equal("batching", json.RootElement.GetProperty("benchmark").GetString());
         Assert.Equal(Math.Round(result.Ratio, 3), json.RootElement.GetProperty("ratio").GetDouble(), 3);
-        Assert.Contains("throughput batched/unbatched", result.ToTable(), StringComparison.Ordinal);
+        Assert.Equal(Math.Round(result.PerKernelRatio, 3), json.RootElement.GetProperty("perKernelRatio").GetDouble(), 3);
+        Assert.Contains("throughput layer-batched/unbatched", result.ToTable(), StringComparison.Ordinal);
+        Assert.Contains("throughput per-kernel/unbatched", result.ToTable(), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
 }
