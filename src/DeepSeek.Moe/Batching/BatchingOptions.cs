@@ -1,9 +1,10 @@
 namespace DeepSeek.Moe.Batching;
 
 /// <summary>
-/// Micro-batching of concurrent calls for the same kernel (section <c>Moe:Batching</c>): calls that arrive while
-/// a kernel is busy, or within <see cref="MaxDelay"/> of the first call to an idle kernel, run as one call of at
-/// most <see cref="MaxRows"/> rows.
+/// Batching of concurrent calls (section <c>Moe:Batching</c>): calls for the same kernel (per-kernel batchers of the
+/// gate and expert stages) or for the same engine's whole layer (the layer batcher of in-process callers) that
+/// arrive while the batcher is busy, or within <see cref="MaxDelay"/> of it becoming idle, run as one call of at most
+/// <see cref="MaxRows"/> rows.
 /// </summary>
 public sealed class BatchingOptions
 {
@@ -17,15 +18,17 @@ public sealed class BatchingOptions
     public int MaxRows { get; set; } = 256;
 
     /// <summary>
-    /// Gets or sets how long the first call to an idle kernel waits for companions. Calls that arrive while
-    /// the kernel runs wait for that run only. <value>Defaults to 1 ms; zero never waits.</value>
+    /// Gets or sets how long an idle batcher with a call waiting holds it for companions: from the call's arrival, or
+    /// from the end of the previous run for calls that arrived during it, so the callers that run answered can rejoin.
+    /// A batch goes earlier once it is full or holds as many rows as the previous coalesced batch.
+    /// <value>Defaults to 1 ms; zero never waits.</value>
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// Gets or sets how many coalesced calls of one engine's kernels may run at once; 0 means one per core. A kernel
-    /// waiting for its turn keeps collecting rows, so on a busy instance batches grow instead of many small calls
-    /// competing for the cores. <value>Defaults to 0.</value>
+    /// Gets or sets how many coalesced calls of one engine's kernels may run at once, and how many experts of a layer
+    /// batch run at once; 0 means one per core. A kernel waiting for its turn keeps collecting rows, so on a busy
+    /// instance batches grow instead of many small calls competing for the cores. <value>Defaults to 0.</value>
     /// </summary>
     public int MaxConcurrentRuns { get; set; }
 
