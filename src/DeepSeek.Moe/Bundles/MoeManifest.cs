@@ -1,6 +1,9 @@
 namespace DeepSeek.Moe.Bundles;
 
-/// <summary>The manifest of a model bundle, stored as <c>moe.json</c> beside the ONNX files.</summary>
+/// <summary>
+/// The manifest of a model bundle, stored as <c>moe.json</c> beside the ONNX files. Optional properties with a default
+/// are settable, as in <see cref="RoutingSettings"/>, so a hand-written manifest that leaves them out gets the default.
+/// </summary>
 public sealed record MoeManifest
 {
     private readonly string? _precision;
@@ -11,8 +14,8 @@ public sealed record MoeManifest
     /// <summary>The file name of the manifest inside a bundle folder.</summary>
     public const string FileName = "moe.json";
 
-    /// <summary>Gets the schema version. <value>Defaults to <see cref="CurrentSchemaVersion"/>.</value></summary>
-    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    /// <summary>Gets or sets the schema version. <value>Defaults to <see cref="CurrentSchemaVersion"/>.</value></summary>
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
 
     /// <summary>Gets the model id callers name in requests (for example <c>demo</c>).</summary>
     public required string Id { get; init; }
@@ -35,8 +38,8 @@ public sealed record MoeManifest
     /// <summary>Gets the routed experts, in expert-index order.</summary>
     public required IReadOnlyList<ExpertManifest> Experts { get; init; }
 
-    /// <summary>Gets the shared experts that run on every row. <value>Defaults to none.</value></summary>
-    public IReadOnlyList<ExpertManifest> SharedExperts { get; init; } = [];
+    /// <summary>Gets or sets the shared experts that run on every row. <value>Defaults to none.</value></summary>
+    public IReadOnlyList<ExpertManifest> SharedExperts { get; set; } = [];
 
     /// <summary>Gets the weight precision of the expert files (<see cref="WeightPrecisions"/>). <value>Defaults to <c>fp32</c>, which is what a manifest without the field means.</value></summary>
     public string Precision

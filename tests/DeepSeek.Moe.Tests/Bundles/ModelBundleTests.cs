@@ -125,6 +125,38 @@ public sealed class ModelBundleTests : IDisposable
     }
 
     [Fact]
+    public void Load_HandWrittenManifestWithoutOptionalFields_TakesTheirDefaults()
+    {
+        var path = Path.Combine(_dir, "moe.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json.Remove("shared_experts");
+        json.Remove("schema_version");
+        var routing = json["routing"]!.AsObject();
+        foreach (var optional in new[] { "scoring", "temperature", "renormalize", "routed_scaling_factor", "n_group", "topk_group", "group_score", "correction_bias", "gumbel_noise" })
+        {
+            routing.Remove(optional);
+        }
+
+        File.WriteAllText(path, json.ToJsonString());
+
+        var m = ModelBundle.ReadManifest(path);
+        Assert.Equal(1f, m.Routing.Temperature);
+        Assert.Equal(1f, m.Routing.RoutedScalingFactor);
+        Assert.Equal(1, m.Routing.NGroup);
+        Assert.Equal(ScoringFunctions.Softmax, m.Routing.Scoring);
+        Assert.Empty(m.SharedExperts);
+        Assert.Equal(MoeManifest.CurrentSchemaVersion, m.SchemaVersion);
+        Assert.Equal(ScoringFunctions.Softmax, m.Routing.Scoring);
+        Assert.Equal(1f, m.Routing.Temperature);
+        Assert.Equal(1f, m.Routing.RoutedScalingFactor);
+        Assert.Equal(1, m.Routing.NGroup);
+        Assert.Equal(1, m.Routing.TopkGroup);
+        Assert.Equal(GroupScoring.Max, m.Routing.GroupScore);
+        Assert.Null(m.Routing.CorrectionBias);
+        Assert.Equal(2, m.Routing.TopK);
+    }
+
+    [Fact]
     public void Load_Fp32WithQuantizationSection_NamesField()
     {
         var m = ModelBundle.ReadManifest(Path.Combine(_dir, "moe.json"));
