@@ -20,7 +20,8 @@ public sealed class BatchingOptions
     /// <summary>
     /// Gets or sets how long an idle batcher with a call waiting holds it for companions: from the call's arrival, or
     /// from the end of the previous run for calls that arrived during it, so the callers that run answered can rejoin.
-    /// A batch goes earlier once it is full or holds as many rows as the previous coalesced batch.
+    /// A batch goes earlier once it is full, or once the rows the previous coalesced batch answered are back on top of
+    /// those already waiting.
     /// <value>Defaults to 1 ms; zero never waits.</value>
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(1);

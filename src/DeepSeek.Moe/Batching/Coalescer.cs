@@ -23,6 +23,7 @@ public abstract class Coalescer<TCall, TResult>
     private bool _dispatching;
     private long _lastRunEnded;
     private int _lastBatchRows;
+    private int _waitingAtRunEnd;
     private long _calls;
     private long _runs;
 
@@ -145,9 +146,10 @@ public abstract class Coalescer<TCall, TResult>
                     // A batch goes when it is full, or once the coalescer has been idle for the delay with a call
                     // waiting: calls that arrived during a run wait for the delay after it, so callers answered
                     // by that run (closed-loop clients, the next stage of a pipeline) can rejoin the next batch.
-                    // It goes early once as many rows wait as the last coalesced batch held: they are back.
+                    // It goes early once the rows the last coalesced batch answered are back, on top of those that
+                    // were already waiting when it ended.
                     long age = Stopwatch.GetTimestamp() - Math.Max(_pending[0].Arrived, _lastRunEnded);
-                    bool companionsBack = _lastBatchRows > 1 && queued >= _lastBatchRows;
+                    bool companionsBack = _lastBatchRows > 1 && queued >= Math.Min(_maxRows, _lastBatchRows + _waitingAtRunEnd);
                     if (queued >= _maxRows || companionsBack || age >= _maxDelayTicks)
                     {
                         if (_slots is not null && !haveSlot)
@@ -192,6 +194,7 @@ public abstract class Coalescer<TCall, TResult>
             lock (_lock)
             {
                 _lastRunEnded = Stopwatch.GetTimestamp();
+                _waitingAtRunEnd = _pending.Where(p => !p.Result.Task.IsCompleted).Sum(p => p.Rows);
             }
         }
     }
