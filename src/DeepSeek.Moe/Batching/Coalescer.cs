@@ -89,9 +89,10 @@ public abstract class Coalescer<TCall, TResult>
             else
             {
                 // A thread of its own: batches block, and blocking thread-pool threads would starve the callers'
-                // continuations. It lingers briefly when idle, then ends.
+                // continuations. It lingers briefly when idle, then ends. It serves every caller, so it does not
+                // take this caller's execution context (its activity, log scopes) along.
                 _dispatching = true;
-                new Thread(Dispatch) { IsBackground = true, Name = _threadName }.Start();
+                new Thread(Dispatch) { IsBackground = true, Name = _threadName }.UnsafeStart();
             }
         }
 

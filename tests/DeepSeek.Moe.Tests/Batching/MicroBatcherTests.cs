@@ -162,6 +162,26 @@ public sealed class MicroBatcherTests(DemoBundleFixture demo) : IClassFixture<De
         Assert.Contains("2 rows", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BatchThread_DoesNotCarryTheFirstCallersExecutionContext()
+    {
+        var kernel = new RecordingKernel(width: 2);
+        var batcher = new MicroBatcher(kernel, new BatchingOptions { MaxDelay = TimeSpan.Zero });
+        CallerContext.Value = "request-of-tenant-a";
+        try
+        {
+            await batcher.RunAsync([1f, 2f], 1, CancellationToken.None);
+        }
+        finally
+        {
+            CallerContext.Value = null;
+        }
+
+        Assert.Equal([null], kernel.CallerContexts);
+    }
+
+    private static readonly AsyncLocal<string?> CallerContext = new();
+
     private static float[] Row(int width, int i) => [.. Enumerable.Range(0, width).Select(j => (float)(i * width + j))];
 
     // Doubles its input; throws on a row holding failOn; optionally blocks until released. For the batcher's
@@ -180,6 +200,8 @@ public sealed class MicroBatcherTests(DemoBundleFixture demo) : IClassFixture<De
 
         public List<float> Inputs { get; } = [];
 
+        public List<string?> CallerContexts { get; } = [];
+
         public int InputWidth => width;
 
         public int OutputWidth => width;
@@ -192,6 +214,7 @@ public sealed class MicroBatcherTests(DemoBundleFixture demo) : IClassFixture<De
             {
                 BatchRows.Add(rows);
                 Inputs.AddRange(x.ToArray());
+                CallerContexts.Add(CallerContext.Value);
             }
 
             if (failOn is float bad && x.Contains(bad))
