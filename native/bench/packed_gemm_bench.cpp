@@ -34,6 +34,48 @@ void BM_PackedGemm(benchmark::State& state) {
     state.SetLabel(kernels.name);
 }
 
+// The first GEMM of the batching benchmark's experts (1024 -> 2048, 8 MiB of weights) at the row counts an expert
+// meets one request at a time and in batches, with the depth in one block (the library's choice for this shape)
+// against blocks of the kernel table's kc. Calls cycle over 16 weight matrices (128 MiB), as a layer's experts
+// do, so the weights come from memory, not from the cache. Arguments: m, depth (0 = the library's choice).
+void BM_ExpertGemmDepth(benchmark::State& state) {
+    constexpr int64_t k = 1024, n = 2048, kMatrices = 16;
+    const int64_t m = state.range(0);
+    if (dsm_set_kernel_path(0) != DSM_OK) return state.SkipWithError(dsm_last_error());
+    const dsm::KernelTable& kernels = dsm::kernels();
+    const auto a = bench::random(static_cast<size_t>(m * k), 1);
+    std::vector<dsm::PackedMatrix> weights;
+    weights.reserve(kMatrices);
+    for (int64_t i = 0; i < kMatrices; ++i) {
+        const auto b = bench::random(static_cast<size_t>(k * n), static_cast<uint32_t>(2 + i));
+        weights.emplace_back(b.data(), k, n);
+    }
+    std::vector<float> c(static_cast<size_t>(m * n));
+    dsm::GemmArgs g;
+    g.m = m;
+    g.n = n;
+    g.k = k;
+    g.a = a.data();
+    g.lda = k;
+    g.c = c.data();
+    g.ldc = n;
+    g.depth = state.range(1);
+    int64_t next = 0;
+    for (auto _ : state) {
+        g.b = weights[static_cast<size_t>(next++ % kMatrices)].data();
+        dsm::gemm(kernels, g, false);
+        benchmark::ClobberMemory();
+    }
+    state.counters["FLOP/s"] = benchmark::Counter(2.0 * m * n * k, benchmark::Counter::kIsIterationInvariantRate);
+    state.SetLabel(g.depth == 0 ? "library's choice" : "kc blocks");
+}
+
+BENCHMARK(BM_ExpertGemmDepth)
+    ->ArgNames({"m", "depth"})
+    ->ArgsProduct({{1, 8, 64, 1024}, {0, 256}})
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(0.3);
+
 BENCHMARK(BM_PackedGemm)
     ->ArgNames({"m", "k", "n", "path"})
     ->ArgsProduct({{128}, {256}, {1024}, {0, 2}})

@@ -38,13 +38,21 @@ PackedMatrix::PackedMatrix(const float* b, int64_t k, int64_t n) : k_(k), n_(n),
 
 namespace {
 
+// Depths up to this run as one block: a B micro-panel of the whole depth (at most 512 KiB) stays in L2. Measured
+// on the expert shapes (1024 x 2048 and back), one block beat blocks of kc at every row count from 1 to 1024:
+// each B panel streams once from start to end and each C tile is stored once (1 row: 0.77 vs 0.97-1.2 ms,
+// 8 rows: 0.88 vs 1.22-1.43 ms, 1024 rows: 50 vs 58 ms per expert, one thread).
+constexpr int64_t kWholeDepth = 4096;
+
 // One task: rows [m0, m0 + mc) and columns [n0, n0 + nc) over the whole depth, block by block in depth
-// order, so every C element sums its depth blocks in the same order wherever it is computed.
+// order. The depth blocks depend on k alone, so every C element sums its depth blocks in the same order
+// wherever it is computed, whatever the rows, columns or threads of the call.
 void gemm_task(const KernelTable& t, const GemmArgs& g, int64_t m0, int64_t mc, int64_t n0, int64_t nc) {
-    float* packed = scratch_of<float>(Slot::PackA, (mc + t.mr) * std::min(t.kc, g.k));
+    const int64_t depth = g.depth > 0 ? g.depth : g.k <= kWholeDepth ? std::max(g.k, t.kc) : t.kc;
+    float* packed = scratch_of<float>(Slot::PackA, (mc + t.mr) * std::min(depth, g.k));
     const float* b = g.b + (n0 / kPanel) * g.k * kPanel;
-    for (int64_t p0 = 0; p0 < g.k; p0 += t.kc) {
-        const int64_t kc = std::min(t.kc, g.k - p0);
+    for (int64_t p0 = 0; p0 < g.k; p0 += depth) {
+        const int64_t kc = std::min(depth, g.k - p0);
         t.pack_a(g.a + m0 * g.lda + p0, g.lda, mc, kc, packed);
         GemmBlock block;
         block.a = packed;

@@ -38,6 +38,7 @@ struct GemmArgs {
     int64_t ldc = 0;
     const float* bias = nullptr;  // [n] added to every row, nullable
     bool accumulate = false;      // C += A B instead of C = A B
+    int64_t depth = 0;            // depth per block; 0: the library's choice (gemm.cpp), set only to measure others
 };
 
 // C = A B (+ bias) (+ C). parallel: split into (row block, column range) tasks on the thread pool; the

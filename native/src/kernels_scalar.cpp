@@ -18,7 +18,7 @@ namespace dsm {
 extern const KernelTable kScalarKernels = {
     "scalar",  // name
     kMr,       // mr
-    256,       // kc: a 32 KiB B micro-panel (kc x 32 floats) stays in L1
+    256,       // kc: depth blocks of GEMMs deeper than kWholeDepth (gemm.cpp); a 32 KiB B micro-panel stays in L1
     192,       // mc: the packed A block (mc x kc) stays in L2
     pack_a,
     gemm_block,
