@@ -16,15 +16,7 @@ void BM_PackedGemm(benchmark::State& state) {
     const auto a = bench::random(static_cast<size_t>(m * k), 1), b = bench::random(static_cast<size_t>(k * n), 2);
     const dsm::PackedMatrix packed(b.data(), k, n);
     std::vector<float> c(static_cast<size_t>(m * n));
-    dsm::GemmArgs g;
-    g.m = m;
-    g.n = n;
-    g.k = k;
-    g.a = a.data();
-    g.lda = k;
-    g.b = packed.data();
-    g.c = c.data();
-    g.ldc = n;
+    const dsm::GemmArgs g = dsm::GemmArgs::dense(m, n, k, a.data(), packed.data(), c.data());
     for (auto _ : state) {
         dsm::gemm(kernels, g, false);
         benchmark::ClobberMemory();
@@ -51,14 +43,7 @@ void BM_ExpertGemmDepth(benchmark::State& state) {
         weights.emplace_back(b.data(), k, n);
     }
     std::vector<float> c(static_cast<size_t>(m * n));
-    dsm::GemmArgs g;
-    g.m = m;
-    g.n = n;
-    g.k = k;
-    g.a = a.data();
-    g.lda = k;
-    g.c = c.data();
-    g.ldc = n;
+    dsm::GemmArgs g = dsm::GemmArgs::dense(m, n, k, a.data(), nullptr, c.data());
     g.depth = state.range(1);
     int64_t next = 0;
     for (auto _ : state) {

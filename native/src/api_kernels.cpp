@@ -78,14 +78,7 @@ DSM_API int32_t dsm_sgemm_f32(int64_t m, int64_t n, int64_t k, const float* a, c
     return dsm::guard(__func__, [&] {
         dsm::checks::sgemm(m, n, k, a, b, c);
         if (m == 0 || n == 0) return;
-        dsm::GemmArgs g;
-        g.m = m;
-        g.n = n;
-        g.k = k;
-        g.a = a;
-        g.lda = k;
-        g.c = c;
-        g.ldc = n;
+        dsm::GemmArgs g = dsm::GemmArgs::dense(m, n, k, a, nullptr, c);
         g.accumulate = accumulate != 0;
         if (k > 0) {
             // A general GEMM gets B unpacked: pack it into this thread's scratch (experts pack once instead).

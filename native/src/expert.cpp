@@ -60,15 +60,7 @@ void Expert::block(const KernelTable& t, const float* x, int64_t rows, float* y,
     const int64_t width = w_in_.n();  // d_hidden, or 2 d_hidden for SwiGLU
     float* h = scratch_of<float>(Slot::Hidden, rows * width);
 
-    GemmArgs in;
-    in.m = rows;
-    in.n = width;
-    in.k = d_model_;
-    in.a = x;
-    in.lda = d_model_;
-    in.b = w_in_.data();
-    in.c = h;
-    in.ldc = width;
+    GemmArgs in = GemmArgs::dense(rows, width, d_model_, x, w_in_.data(), h);
     in.bias = kind_ == ExpertKind::LinearLayerNormGelu ? b1_.data() : nullptr;
     gemm(t, in, parallel_gemm);
 
@@ -78,15 +70,8 @@ void Expert::block(const KernelTable& t, const float* x, int64_t rows, float* y,
         for (int64_t r = 0; r < rows; ++r) t.silu_mul(h + r * width, h + r * width + d_hidden_, h + r * width, d_hidden_);
     }
 
-    GemmArgs out;
-    out.m = rows;
-    out.n = d_out_;
-    out.k = d_hidden_;
-    out.a = h;
-    out.lda = width;
-    out.b = w_out_.data();
-    out.c = y;
-    out.ldc = d_out_;
+    GemmArgs out = GemmArgs::dense(rows, d_out_, d_hidden_, h, w_out_.data(), y);
+    out.lda = width;  // the SiLU product sits in the first d_hidden of each h row
     out.bias = kind_ == ExpertKind::LinearLayerNormGelu ? b2_.data() : nullptr;
     gemm(t, out, parallel_gemm);
 

@@ -39,6 +39,20 @@ struct GemmArgs {
     const float* bias = nullptr;  // [n] added to every row, nullable
     bool accumulate = false;      // C += A B instead of C = A B
     int64_t depth = 0;            // depth per block; 0: the library's choice (gemm.cpp), set only to measure others
+
+    // C [m, n] = A [m, k] B with dense row-major A and C; the rest as defaulted above.
+    static GemmArgs dense(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
+        GemmArgs g;
+        g.m = m;
+        g.n = n;
+        g.k = k;
+        g.a = a;
+        g.lda = k;
+        g.b = b;
+        g.c = c;
+        g.ldc = n;
+        return g;
+    }
 };
 
 // C = A B (+ bias) (+ C). parallel: split into (row block, column range) tasks on the thread pool; the
