@@ -4,6 +4,7 @@ using DeepSeek.Functions.Hosting;
 using DeepSeek.Functions.Http;
 using DeepSeek.Functions.Queues;
 using DeepSeek.Pipeline.Tests;
+using DeepSeek.Pipeline.Tests.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -70,19 +71,8 @@ internal sealed class FunctionApp(PipelineHarness harness)
         : Expert.Expert(message, cancellationToken);
 
     /// <summary>An HTTP request as the ASP.NET Core integration hands it to a function.</summary>
-    public HttpRequest Request(string method, string path, string query = "", string? json = null)
-    {
-        var context = new DefaultHttpContext { RequestServices = harness.Services };
-        context.Request.Method = method;
-        context.Request.Scheme = "http";
-        context.Request.Host = new HostString("localhost:7071");
-        context.Request.Path = path;
-        context.Request.QueryString = new QueryString(query);
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json ?? ""));
-        context.Response.Body = new MemoryStream();
-        return context.Request;
-    }
+    public HttpRequest Request(string method, string path, string query = "", string? json = null) =>
+        HandlerCall.NewContext(harness, method, path, query, json).Request;
 
     /// <summary>The status code and JSON body the handler wrote.</summary>
     public static (int Status, JsonElement Body) Response(HttpRequest request)
