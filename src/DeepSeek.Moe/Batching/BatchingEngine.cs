@@ -205,12 +205,5 @@ public sealed class BatchingEngine
         return Task.FromResult(y);
     }
 
-    private void RequireRows(float[] x, int rows)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (x.Length != (long)rows * Engine.DModel)
-        {
-            throw new ArgumentException($"Expected {rows} x {Engine.DModel} input values, got {x.Length}.", nameof(x));
-        }
-    }
+    private void RequireRows(float[] x, int rows) => BatchRows.Require(x, rows, Engine.DModel);
 }

@@ -35,12 +35,7 @@ public sealed class LayerBatcher : Coalescer<LayerBatcher.Call, MoeOutput>
     /// <exception cref="ArgumentException"><paramref name="x"/> does not hold <paramref name="rows"/> rows.</exception>
     public Task<MoeOutput> RunAsync(float[] x, int rows, ulong seed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (x.Length != (long)rows * _engine.DModel)
-        {
-            throw new ArgumentException($"Expected {rows} x {_engine.DModel} input values, got {x.Length}.", nameof(x));
-        }
+        BatchRows.Require(x, rows, _engine.DModel);
 
         if (rows == 0 && !cancellationToken.IsCancellationRequested)
         {
@@ -53,35 +48,16 @@ public sealed class LayerBatcher : Coalescer<LayerBatcher.Call, MoeOutput>
     /// <inheritdoc/>
     protected override MoeOutput[] RunBatch(IReadOnlyList<Call> calls, int rows)
     {
-        int dIn = _engine.DModel, dOut = _engine.DOut, experts = _engine.ExpertCount;
-        var x = new float[rows * dIn];
-        int at = 0;
-        foreach (var c in calls)
-        {
-            c.X.CopyTo(x, at * dIn);
-            at += c.Rows;
-        }
-
+        int experts = _engine.ExpertCount;
+        var x = BatchRows.Stack(calls.Select(c => c.X), rows, _engine.DModel);
         var logits = new float[rows * experts];
         _engine.GateKernel.Run(x, rows, logits);
-        var routings = new RoutingResult[calls.Count];
-        at = 0;
-        for (int i = 0; i < calls.Count; i++)
-        {
-            routings[i] = _engine.Router.Route(logits.AsSpan(at * experts, calls[i].Rows * experts), calls[i].Rows, calls[i].Seed);
-            at += calls[i].Rows;
-        }
-
+        int[] callRows = [.. calls.Select(c => c.Rows)];
+        var callLogits = BatchRows.Split(logits, callRows, experts);
+        var routings = calls.Select((c, i) => _engine.Router.Route(callLogits[i], c.Rows, c.Seed)).ToArray();
         var y = _engine.ForwardRouted(x, rows, RoutingResult.Concat(routings), _parallelism).Outputs;
-        var results = new MoeOutput[calls.Count];
-        at = 0;
-        for (int i = 0; i < calls.Count; i++)
-        {
-            results[i] = new MoeOutput(y.AsSpan(at * dOut, calls[i].Rows * dOut).ToArray(), calls[i].Rows, dOut, routings[i]);
-            at += calls[i].Rows;
-        }
-
-        return results;
+        var outputs = BatchRows.Split(y, callRows, _engine.DOut);
+        return [.. calls.Select((c, i) => new MoeOutput(outputs[i], c.Rows, _engine.DOut, routings[i]))];
     }
 
     /// <inheritdoc/>

@@ -38,12 +38,7 @@ public sealed class MicroBatcher : Coalescer<MicroBatcher.Call, float[]>
     /// <exception cref="ArgumentException"><paramref name="x"/> does not hold <paramref name="rows"/> rows.</exception>
     public Task<float[]> RunAsync(float[] x, int rows, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (x.Length != (long)rows * _kernel.InputWidth)
-        {
-            throw new ArgumentException($"Expected {rows} x {_kernel.InputWidth} input values, got {x.Length}.", nameof(x));
-        }
+        BatchRows.Require(x, rows, _kernel.InputWidth);
 
         if (rows == 0 && !cancellationToken.IsCancellationRequested)
         {
@@ -56,26 +51,9 @@ public sealed class MicroBatcher : Coalescer<MicroBatcher.Call, float[]>
     /// <inheritdoc/>
     protected override float[][] RunBatch(IReadOnlyList<Call> calls, int rows)
     {
-        int dIn = _kernel.InputWidth, dOut = _kernel.OutputWidth;
-        var x = new float[rows * dIn];
-        var y = new float[rows * dOut];
-        int at = 0;
-        foreach (var c in calls)
-        {
-            c.X.CopyTo(x, at * dIn);
-            at += c.Rows;
-        }
-
-        _kernel.Run(x, rows, y);
-        var results = new float[calls.Count][];
-        at = 0;
-        for (int i = 0; i < calls.Count; i++)
-        {
-            results[i] = y.AsSpan(at * dOut, calls[i].Rows * dOut).ToArray();
-            at += calls[i].Rows;
-        }
-
-        return results;
+        var y = new float[rows * _kernel.OutputWidth];
+        _kernel.Run(BatchRows.Stack(calls.Select(c => c.X), rows, _kernel.InputWidth), rows, y);
+        return BatchRows.Split(y, [.. calls.Select(c => c.Rows)], _kernel.OutputWidth);
     }
 
     /// <inheritdoc/>
