@@ -53,7 +53,34 @@ void BM_LayerNormThenGelu(benchmark::State& state) {
     report(state, 2);
 }
 
+
+// The two halves of the unfused pair on their own, to show where its time goes.
+void BM_LayerNormOnly(benchmark::State& state) {
+    const char* error = nullptr;
+    if (!bench::use_threads(static_cast<int32_t>(state.range(0)), &error)) return state.SkipWithError(error);
+    Buffers& b = buffers();
+    for (auto _ : state) {
+        if (dsm_layernorm_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) != DSM_OK)
+            return state.SkipWithError(dsm_last_error());
+        benchmark::ClobberMemory();
+    }
+    report(state, 1);
+}
+
+void BM_GeluOnly(benchmark::State& state) {
+    const char* error = nullptr;
+    if (!bench::use_threads(static_cast<int32_t>(state.range(0)), &error)) return state.SkipWithError(error);
+    Buffers& b = buffers();
+    for (auto _ : state) {
+        if (dsm_gelu_f32(b.x.data(), b.y.data(), kRows * kCols) != DSM_OK) return state.SkipWithError(dsm_last_error());
+        benchmark::ClobberMemory();
+    }
+    report(state, 1);
+}
+
 BENCHMARK(BM_LayerNormGeluFused)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.3);
 BENCHMARK(BM_LayerNormThenGelu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.3);
+BENCHMARK(BM_LayerNormOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.3);
+BENCHMARK(BM_GeluOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.3);
 
 }  // namespace
