@@ -34,9 +34,11 @@ public sealed class BatchingEngine
             return;
         }
 
-        // One set of execution slots for every kernel of the engine: a kernel that waits for a slot keeps collecting rows.
-        var slots = new SemaphoreSlim(options.ConcurrentRuns, options.ConcurrentRuns);
-        _gate = new MicroBatcher(engine.GateKernel, options, slots);
+        // One set of execution slots for the experts of the engine: an expert that waits for a slot keeps collecting
+        // rows, and the fullest goes first. The gate, a small fraction of a layer's work that every caller passes
+        // first, runs outside them, so callers reach their experts without waiting for a turn behind expert runs.
+        var slots = new ExecutionSlots(options.ConcurrentRuns);
+        _gate = new MicroBatcher(engine.GateKernel, options);
         _layer = new LayerBatcher(engine, options);
         for (int e = 0; e < _experts.Length; e++)
         {

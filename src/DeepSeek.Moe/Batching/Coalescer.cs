@@ -15,7 +15,7 @@ public abstract class Coalescer<TCall, TResult>
 {
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
     private readonly int _maxRows;
-    private readonly SemaphoreSlim? _slots;
+    private readonly ExecutionSlots? _slots;
     private readonly long _maxDelayTicks;
     private readonly string _threadName;
     private readonly object _lock = new();
@@ -24,6 +24,7 @@ public abstract class Coalescer<TCall, TResult>
     private long _lastRunEnded;
     private int _lastBatchRows;
     private int _waitingAtRunEnd;
+    private int _queuedRows;
     private long _calls;
     private long _runs;
 
@@ -31,10 +32,11 @@ public abstract class Coalescer<TCall, TResult>
     /// <param name="options">Maximum rows and delay.</param>
     /// <param name="slots">
     /// Execution slots shared with other coalescers, or <see langword="null"/> for none. A batch is taken only
-    /// once a slot is held, so calls that arrive while the coalescer waits for one join the batch.
+    /// once a slot is held, so calls that arrive while the coalescer waits for one join the batch; while every slot
+    /// is taken the coalescer waits in line at once, without its delay.
     /// </param>
     /// <param name="threadName">The name of the dispatching thread.</param>
-    protected Coalescer(BatchingOptions options, SemaphoreSlim? slots, string threadName)
+    protected Coalescer(BatchingOptions options, ExecutionSlots? slots, string threadName)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -82,6 +84,7 @@ public abstract class Coalescer<TCall, TResult>
         {
             _calls++;
             _pending.Add(pending);
+            PublishQueuedRows();
             if (_dispatching)
             {
                 Monitor.Pulse(_lock);
@@ -121,6 +124,7 @@ public abstract class Coalescer<TCall, TResult>
                 while (true)
                 {
                     _pending.RemoveAll(p => p.Result.Task.IsCompleted);
+                    PublishQueuedRows();
                     if (_pending.Count == 0)
                     {
                         if (haveSlot)
@@ -148,10 +152,11 @@ public abstract class Coalescer<TCall, TResult>
                     // waiting: calls that arrived during a run wait for the delay after it, so callers answered
                     // by that run (closed-loop clients, the next stage of a pipeline) can rejoin the next batch.
                     // It goes early once the rows the last coalesced batch answered are back, on top of those that
-                    // were already waiting when it ended.
+                    // were already waiting when it ended. While every shared slot is taken there is no point in
+                    // the delay: the coalescer waits in line and collects rows meanwhile.
                     long age = Stopwatch.GetTimestamp() - Math.Max(_pending[0].Arrived, _lastRunEnded);
                     bool companionsBack = _lastBatchRows > 1 && queued >= Math.Min(_maxRows, _lastBatchRows + _waitingAtRunEnd);
-                    if (queued >= _maxRows || companionsBack || age >= _maxDelayTicks)
+                    if (haveSlot || queued >= _maxRows || companionsBack || age >= _maxDelayTicks || (_slots is not null && !_slots.Available))
                     {
                         if (_slots is not null && !haveSlot)
                         {
@@ -159,7 +164,7 @@ public abstract class Coalescer<TCall, TResult>
                             Monitor.Exit(_lock);
                             try
                             {
-                                _slots.Wait();
+                                _slots.Acquire(() => Volatile.Read(ref _queuedRows));
                                 haveSlot = true;
                             }
                             finally
@@ -218,7 +223,20 @@ public abstract class Coalescer<TCall, TResult>
 
         _pending.RemoveRange(0, i);
         _lastBatchRows = rows;
+        PublishQueuedRows();
         return batch;
+    }
+
+    // Under the lock: what the execution slots read when they choose whom to serve next.
+    private void PublishQueuedRows()
+    {
+        int rows = 0;
+        foreach (var p in _pending)
+        {
+            rows += p.Rows;
+        }
+
+        Volatile.Write(ref _queuedRows, rows);
     }
 
     private void Execute(List<Pending> batch)

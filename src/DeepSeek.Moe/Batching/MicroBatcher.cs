@@ -23,7 +23,7 @@ public sealed class MicroBatcher : Coalescer<MicroBatcher.Call, float[]>
     /// <param name="kernel">The kernel (not owned).</param>
     /// <param name="options">Maximum rows and delay.</param>
     /// <param name="slots">Execution slots shared by the batchers of one engine, or <see langword="null"/> for none.</param>
-    public MicroBatcher(IExpertKernel kernel, BatchingOptions options, SemaphoreSlim? slots)
+    public MicroBatcher(IExpertKernel kernel, BatchingOptions options, ExecutionSlots? slots)
         : base(options, slots, "moe-micro-batcher")
     {
         ArgumentNullException.ThrowIfNull(kernel);
