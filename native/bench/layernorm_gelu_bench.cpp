@@ -28,54 +28,42 @@ void report(benchmark::State& state, int passes_of_data) {
     state.SetBytesProcessed(state.iterations() * passes_of_data * 2 * kRows * kCols * int64_t{sizeof(float)});
 }
 
-void BM_LayerNormGeluFused(benchmark::State& state) {
+// Times `call` (true on success) on the shared buffers with `threads` = the benchmark's argument.
+template <class Call>
+void time_calls(benchmark::State& state, int passes_of_data, Call call) {
     const char* error = nullptr;
     if (!bench::use_threads(static_cast<int32_t>(state.range(0)), &error)) return state.SkipWithError(error);
     Buffers& b = buffers();
     for (auto _ : state) {
-        if (dsm_layernorm_gelu_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) != DSM_OK)
-            return state.SkipWithError(dsm_last_error());
+        if (!call(b)) return state.SkipWithError(dsm_last_error());
         benchmark::ClobberMemory();
     }
-    report(state, 1);
+    report(state, passes_of_data);
+}
+
+void BM_LayerNormGeluFused(benchmark::State& state) {
+    time_calls(state, 1, [](Buffers& b) {
+        return dsm_layernorm_gelu_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) ==
+               DSM_OK;
+    });
 }
 
 void BM_LayerNormThenGelu(benchmark::State& state) {
-    const char* error = nullptr;
-    if (!bench::use_threads(static_cast<int32_t>(state.range(0)), &error)) return state.SkipWithError(error);
-    Buffers& b = buffers();
-    for (auto _ : state) {
-        if (dsm_layernorm_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) != DSM_OK ||
-            dsm_gelu_f32(b.y.data(), b.y.data(), kRows * kCols) != DSM_OK)
-            return state.SkipWithError(dsm_last_error());
-        benchmark::ClobberMemory();
-    }
-    report(state, 2);
+    time_calls(state, 2, [](Buffers& b) {
+        return dsm_layernorm_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) == DSM_OK &&
+               dsm_gelu_f32(b.y.data(), b.y.data(), kRows * kCols) == DSM_OK;
+    });
 }
-
 
 // The two halves of the unfused pair on their own, to show where its time goes.
 void BM_LayerNormOnly(benchmark::State& state) {
-    const char* error = nullptr;
-    if (!bench::use_threads(static_cast<int32_t>(state.range(0)), &error)) return state.SkipWithError(error);
-    Buffers& b = buffers();
-    for (auto _ : state) {
-        if (dsm_layernorm_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) != DSM_OK)
-            return state.SkipWithError(dsm_last_error());
-        benchmark::ClobberMemory();
-    }
-    report(state, 1);
+    time_calls(state, 1, [](Buffers& b) {
+        return dsm_layernorm_f32(b.x.data(), b.gamma.data(), b.beta.data(), b.y.data(), kRows, kCols, 1e-5f) == DSM_OK;
+    });
 }
 
 void BM_GeluOnly(benchmark::State& state) {
-    const char* error = nullptr;
-    if (!bench::use_threads(static_cast<int32_t>(state.range(0)), &error)) return state.SkipWithError(error);
-    Buffers& b = buffers();
-    for (auto _ : state) {
-        if (dsm_gelu_f32(b.x.data(), b.y.data(), kRows * kCols) != DSM_OK) return state.SkipWithError(dsm_last_error());
-        benchmark::ClobberMemory();
-    }
-    report(state, 1);
+    time_calls(state, 1, [](Buffers& b) { return dsm_gelu_f32(b.x.data(), b.y.data(), kRows * kCols) == DSM_OK; });
 }
 
 BENCHMARK(BM_LayerNormGeluFused)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.3);

@@ -7,14 +7,14 @@ namespace DeepSeek.Moe.Batching;
 /// finds every slot taken waits in line with the rows it holds, and keeps collecting rows while it waits; a slot
 /// that comes free goes to the waiting batcher holding the most rows, so on a busy instance the cores run the
 /// fullest batches first instead of taking turns with nearly empty ones. A batcher that has waited longer than
-/// <see cref="StarvationLimit"/> goes first whatever it holds, so no kernel starves. Thread-safe.
+/// <see cref="DefaultStarvationLimit"/> goes first whatever it holds, so no kernel starves. Thread-safe.
 /// </summary>
 public sealed class ExecutionSlots
 {
     /// <summary>How long a waiting batcher may be passed over for fuller ones.</summary>
-    public static readonly TimeSpan StarvationLimit = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan DefaultStarvationLimit = TimeSpan.FromMilliseconds(50);
 
-    private static readonly long StarvationTicks = (long)(StarvationLimit.TotalSeconds * Stopwatch.Frequency);
+    private readonly long _starvationTicks;
     private readonly object _lock = new();
     private readonly List<Waiter> _waiters = [];
     private int _free;
@@ -22,9 +22,18 @@ public sealed class ExecutionSlots
     /// <summary>Initializes the slots.</summary>
     /// <param name="count">How many batches may run at once (at least 1).</param>
     public ExecutionSlots(int count)
+        : this(count, DefaultStarvationLimit)
+    {
+    }
+
+    /// <summary>Initializes the slots with another starvation limit.</summary>
+    /// <param name="count">How many batches may run at once (at least 1).</param>
+    /// <param name="starvationLimit">How long a waiter may be passed over for fuller ones.</param>
+    internal ExecutionSlots(int count, TimeSpan starvationLimit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         _free = count;
+        _starvationTicks = (long)(starvationLimit.TotalSeconds * Stopwatch.Frequency);
     }
 
     /// <summary>Gets a value indicating whether a slot is free and nobody waits for one.</summary>
@@ -91,12 +100,12 @@ public sealed class ExecutionSlots
         {
             long now = Stopwatch.GetTimestamp();
             int best = 0;
-            bool bestStarved = now - _waiters[0].Since >= StarvationTicks;
+            bool bestStarved = now - _waiters[0].Since >= _starvationTicks;
             int bestRows = _waiters[0].Rows();
             for (int i = 1; i < _waiters.Count; i++)
             {
                 // Waiters are in arrival order: the oldest starved one wins, else the one holding the most rows.
-                bool starved = now - _waiters[i].Since >= StarvationTicks;
+                bool starved = now - _waiters[i].Since >= _starvationTicks;
                 int rows = _waiters[i].Rows();
                 if (!bestStarved && (starved || rows > bestRows))
                 {

@@ -6,41 +6,12 @@ namespace DeepSeek.Moe.Tests.Batching;
 public sealed class ExecutionSlotsTests
 {
     [Fact]
-    public void FreeSlot_GoesToTheWaiterHoldingTheMostRows_NotTheFirstInLine()
-    {
-        var slots = new ExecutionSlots(1);
-        slots.Acquire(() => 0);
-        var order = new ConcurrentQueue<string>();
-        var small = Waiter(slots, "small", rows: 1, order);
-        WaitUntil(() => slots.Waiting == 1);
-        var large = Waiter(slots, "large", rows: 9, order);
-        WaitUntil(() => slots.Waiting == 2);
-
-        slots.Release();
-
-        Assert.True(large.Join(TimeSpan.FromSeconds(10)));
-        Assert.True(small.Join(TimeSpan.FromSeconds(10)));
-        Assert.Equal(["large", "small"], order);
-    }
+    public void FreeSlot_GoesToTheWaiterHoldingTheMostRows_NotTheFirstInLine() =>
+        Assert.Equal(["large", "small"], TurnsAfterSmallThenLargeWait(TimeSpan.FromMinutes(5), smallWaitsFirstFor: TimeSpan.Zero));
 
     [Fact]
-    public void WaiterPassedOverPastTheStarvationLimit_GoesFirst()
-    {
-        var slots = new ExecutionSlots(1);
-        slots.Acquire(() => 0);
-        var order = new ConcurrentQueue<string>();
-        var small = Waiter(slots, "small", rows: 1, order);
-        WaitUntil(() => slots.Waiting == 1);
-        Thread.Sleep(ExecutionSlots.StarvationLimit + TimeSpan.FromMilliseconds(20));
-        var large = Waiter(slots, "large", rows: 9, order);
-        WaitUntil(() => slots.Waiting == 2);
-
-        slots.Release();
-
-        Assert.True(small.Join(TimeSpan.FromSeconds(10)));
-        Assert.True(large.Join(TimeSpan.FromSeconds(10)));
-        Assert.Equal(["small", "large"], order);
-    }
+    public void WaiterPassedOverPastTheStarvationLimit_GoesFirst() =>
+        Assert.Equal(["small", "large"], TurnsAfterSmallThenLargeWait(TimeSpan.FromMilliseconds(20), smallWaitsFirstFor: TimeSpan.FromMilliseconds(40)));
 
     [Fact]
     public void AtMostCountRunAtOnce()
@@ -65,6 +36,26 @@ public sealed class ExecutionSlotsTests
         Assert.Equal(2, peak);
         Assert.Equal(0, slots.Waiting);
         Assert.True(slots.Available);
+    }
+
+    // One slot, held; a waiter with 1 row queues, then (after the given wait) one with 9 rows; the slot is released.
+    // Returns the order in which the two got it.
+    private static string[] TurnsAfterSmallThenLargeWait(TimeSpan starvationLimit, TimeSpan smallWaitsFirstFor)
+    {
+        var slots = new ExecutionSlots(1, starvationLimit);
+        slots.Acquire(() => 0);
+        var order = new ConcurrentQueue<string>();
+        var small = Waiter(slots, "small", rows: 1, order);
+        WaitUntil(() => slots.Waiting == 1);
+        Thread.Sleep(smallWaitsFirstFor);
+        var large = Waiter(slots, "large", rows: 9, order);
+        WaitUntil(() => slots.Waiting == 2);
+
+        slots.Release();
+
+        Assert.True(small.Join(TimeSpan.FromSeconds(10)));
+        Assert.True(large.Join(TimeSpan.FromSeconds(10)));
+        return [.. order];
     }
 
     // The waiter holds its slot only long enough to record its turn.
