@@ -42,11 +42,12 @@ internal static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object (its `ratio` is batched rows/s over unbatched rows/s)." };
         var callers = new Option<int>("--callers") { Description = "Concurrent single-row callers.", DefaultValueFactory = _ => 64 };
-        var seconds = new Option<double>("--seconds") { Description = "Measured seconds per mode (after one second of warm-up).", DefaultValueFactory = _ => 5 };
+        var seconds = new Option<double>("--seconds") { Description = "Measured seconds per mode in all, split over the rounds (each after one second of warm-up).", DefaultValueFactory = _ => 5 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds, each measuring the three modes in turn, so a change in the machine's load reaches them alike.", DefaultValueFactory = _ => new BatchingBenchmarkOptions().Rounds };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session (0: ONNX Runtime's default).", DefaultValueFactory = _ => 1 };
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one coalesced call runs.", DefaultValueFactory = _ => new BatchingOptions().MaxRows };
         var maxDelay = new Option<double>("--max-delay-ms") { Description = "How long the first call to an idle batcher waits for companions.", DefaultValueFactory = _ => new BatchingOptions().MaxDelay.TotalMilliseconds };
-        var runs = new Option<int>("--max-concurrent-runs") { Description = "Coalesced kernel calls that may run at once, and experts of a layer batch run at once (0: one per core).", DefaultValueFactory = _ => new BatchingOptions().MaxConcurrentRuns };
+        var runs = new Option<int>("--max-concurrent-runs") { Description = "Coalesced expert calls that may run at once (the gate runs outside this limit), and experts of a layer batch run at once (0: one per core).", DefaultValueFactory = _ => new BatchingOptions().MaxConcurrentRuns };
         var defaults = new BatchingBenchmarkOptions();
         var experts = new Option<int>("--experts") { Description = "Routed experts (top-2).", DefaultValueFactory = _ => defaults.Experts };
         var dModel = new Option<int>("--d-model") { Description = "Model width.", DefaultValueFactory = _ => defaults.DModel };
@@ -55,13 +56,13 @@ internal static class BenchCommand
         backend.AcceptOnlyFromAmong([.. MoeBackends.All]);
         var command = new Command("batching", "Concurrent single-row callers of one model, each forward pass alone vs coalesced per kernel (as the stages do) vs through the layer batcher: throughput, p50, p99.")
         {
-            json, callers, seconds, threads, maxRows, maxDelay, runs, experts, dModel, dFf, backend,
+            json, callers, seconds, rounds, threads, maxRows, maxDelay, runs, experts, dModel, dFf, backend,
         };
         command.SetAction((p, ct) => console.GuardAsync(async () =>
         {
-            if (p.GetValue(callers) < 1 || p.GetValue(seconds) <= 0 || p.GetValue(threads) < 0 || p.GetValue(experts) < 2 || p.GetValue(dModel) < 1 || p.GetValue(dFf) < 1)
+            if (p.GetValue(callers) < 1 || p.GetValue(seconds) <= 0 || p.GetValue(rounds) < 1 || p.GetValue(threads) < 0 || p.GetValue(experts) < 2 || p.GetValue(dModel) < 1 || p.GetValue(dFf) < 1)
             {
-                throw new CliUsageException("--callers must be at least 1, --seconds positive, --threads 0 or more, --experts at least 2, --d-model and --d-ff positive");
+                throw new CliUsageException("--callers must be at least 1, --seconds positive, --rounds at least 1, --threads 0 or more, --experts at least 2, --d-model and --d-ff positive");
             }
 
             var batching = new BatchingOptions { MaxRows = p.GetValue(maxRows), MaxDelay = TimeSpan.FromMilliseconds(p.GetValue(maxDelay)), MaxConcurrentRuns = p.GetValue(runs) };
@@ -78,6 +79,7 @@ internal static class BenchCommand
             {
                 Callers = p.GetValue(callers),
                 Duration = TimeSpan.FromSeconds(p.GetValue(seconds)),
+                Rounds = p.GetValue(rounds),
                 Threads = p.GetValue(threads),
                 Batching = batching,
                 Experts = p.GetValue(experts),

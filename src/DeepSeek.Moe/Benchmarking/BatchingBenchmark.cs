@@ -15,11 +15,17 @@ public sealed record BatchingBenchmarkOptions
     /// <summary>Gets the concurrent callers, each sending one row at a time and waiting for its answer.</summary>
     public int Callers { get; init; } = 64;
 
-    /// <summary>Gets how long each mode is measured.</summary>
+    /// <summary>Gets how long each mode is measured in all, split evenly over the rounds.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets how long each mode runs before measuring.</summary>
+    /// <summary>Gets how long each mode runs before measuring, in every round.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets the rounds: each measures every mode in turn, so a change in the machine's load while the benchmark runs
+    /// reaches all modes alike instead of favouring whichever ran at the quiet moment.
+    /// </summary>
+    public int Rounds { get; init; } = 3;
 
     /// <summary>Gets the routed experts of the benchmark model.</summary>
     public int Experts { get; init; } = 16;
@@ -62,7 +68,8 @@ public sealed record BatchingModeResult(string Name, long Rows, double Seconds, 
 /// <param name="Batched">The same callers through the layer batcher (<see cref="BatchingEngine.ForwardAsync"/>).</param>
 /// <param name="MaxAbsDiff">The largest difference between a batched (either way) and an unbatched answer to the same row.</param>
 /// <param name="Machine">The machine.</param>
-public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, BatchingModeResult Unbatched, BatchingModeResult PerKernel, BatchingModeResult Batched, double MaxAbsDiff, MachineInfo Machine)
+/// <param name="RoundRatios">Each round's layer-batched and per-kernel throughput over its unbatched throughput.</param>
+public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, BatchingModeResult Unbatched, BatchingModeResult PerKernel, BatchingModeResult Batched, double MaxAbsDiff, MachineInfo Machine, IReadOnlyList<(double Layer, double PerKernel)> RoundRatios)
 {
     /// <summary>Gets the headline ratio: layer-batched over unbatched throughput.</summary>
     public double Ratio => Batched.RowsPerSecond / Unbatched.RowsPerSecond;
@@ -76,7 +83,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
     {
         var o = Options;
         var sb = new StringBuilder();
-        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, backend {o.Backend}, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
+        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, backend {o.Backend}, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode in {o.Rounds} rounds, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
         Line(sb, $"Machine: {Machine.Description}");
         Line(sb, $"{"mode",-11} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"batched runs",12}");
         foreach (var m in new[] { Unbatched, PerKernel, Batched })
@@ -86,6 +93,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
 
         Line(sb, $"throughput layer-batched/unbatched {Ratio:F2}x   p99 unbatched/layer-batched {Unbatched.Latency.P99 / Batched.Latency.P99:F2}x");
         Line(sb, $"throughput per-kernel/unbatched {PerKernelRatio:F2}x   p99 unbatched/per-kernel {Unbatched.Latency.P99 / PerKernel.Latency.P99:F2}x   max |batched - unbatched| {MaxAbsDiff:G3}");
+        Line(sb, $"by round: layer-batched/unbatched {string.Join(" ", RoundRatios.Select(r => r.Layer.ToString("F2", CultureInfo.InvariantCulture) + "x"))}   per-kernel/unbatched {string.Join(" ", RoundRatios.Select(r => r.PerKernel.ToString("F2", CultureInfo.InvariantCulture) + "x"))}");
         return sb.ToString();
     }
 
@@ -103,6 +111,16 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
             w.WriteNumber("perKernelRatio", Math.Round(PerKernelRatio, 3));
             w.WriteNumber("perKernelP99Ratio", Math.Round(Unbatched.Latency.P99 / PerKernel.Latency.P99, 3));
             w.WriteNumber("maxAbsDiff", MaxAbsDiff);
+            w.WriteStartArray("rounds");
+            foreach (var (layer, perKernel) in RoundRatios)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("ratio", Math.Round(layer, 3));
+                w.WriteNumber("perKernelRatio", Math.Round(perKernel, 3));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             foreach (var m in new[] { Unbatched, PerKernel, Batched })
             {
                 w.WriteStartObject(m.Name);
@@ -122,6 +140,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
             w.WriteNumber("dModel", Options.DModel);
             w.WriteNumber("dFf", Options.DFf);
             w.WriteNumber("seconds", Options.Duration.TotalSeconds);
+            w.WriteNumber("rounds", Options.Rounds);
             w.WriteNumber("threads", Options.Threads);
             w.WriteNumber("maxRows", Options.Batching.MaxRows);
             w.WriteNumber("maxDelayMs", Options.Batching.MaxDelay.TotalMilliseconds);
@@ -139,11 +158,11 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
 /// <summary>
 /// Many concurrent single-row callers of one engine, each waiting for its answer before sending the next row:
 /// every forward pass on its own, then the same callers through the per-kernel batchers (as the pipeline's stages
-/// batch), then through the layer batcher. Behind <c>deepseek bench batching</c>.
+/// batch), then through the layer batcher, the three in turn in every round. Behind <c>deepseek bench batching</c>.
 /// </summary>
 public static class BatchingBenchmark
 {
-    /// <summary>Writes the demo bundle to a temporary folder, measures both modes, and removes the folder.</summary>
+    /// <summary>Writes the demo bundle to a temporary folder, measures the three modes, and removes the folder.</summary>
     /// <param name="options">The run's options.</param>
     /// <param name="progress">Where progress lines go.</param>
     /// <param name="cancellationToken">Stops the run.</param>
@@ -156,6 +175,7 @@ public static class BatchingBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DModel, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DFf, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Duration, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1);
         options.Batching.Validate();
         var root = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), "deepseek-bench-" + Guid.NewGuid().ToString("N"));
         try
@@ -177,13 +197,25 @@ public static class BatchingBenchmark
                 diff = Math.Max(diff, alone.Zip(stages, (a, b) => Math.Abs((double)a - b)).Max());
             }
 
-            progress?.WriteLine($"Unbatched: {options.Callers} callers, each forward pass on its own ({options.Warmup.TotalSeconds:F0} s warm-up, {options.Duration.TotalSeconds:F0} s measured)");
-            var unbatched = await MeasureAsync("unbatched", rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options, cancellationToken).ConfigureAwait(false);
-            progress?.WriteLine("Per-kernel: the same callers, gate and expert calls coalesced per kernel as the pipeline's stages do");
-            var perKernel = await MeasureAsync("per-kernel", rows, (x, i) => batching.ForwardPerKernelAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options, cancellationToken).ConfigureAwait(false);
-            progress?.WriteLine("Batched: the same callers through the layer batcher (one pass per batch)");
-            var batchedResult = await MeasureAsync("batched", rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.LayerCounts.Runs, options, cancellationToken).ConfigureAwait(false);
-            return new BatchingBenchmarkResult(options, unbatched, perKernel, batchedResult, diff, MachineInfo.Current());
+            var roundDuration = options.Duration / options.Rounds;
+            var unbatched = new List<ModeSample>();
+            var perKernel = new List<ModeSample>();
+            var layered = new List<ModeSample>();
+            for (int round = 1; round <= options.Rounds; round++)
+            {
+                progress?.WriteLine($"Round {round} of {options.Rounds}, each mode {options.Warmup.TotalSeconds:F1} s warm-up and {roundDuration.TotalSeconds:F1} s measured, {options.Callers} callers:");
+                progress?.WriteLine("  unbatched: each forward pass on its own");
+                unbatched.Add(await MeasureAsync(rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options.Warmup, roundDuration, cancellationToken).ConfigureAwait(false));
+                progress?.WriteLine("  per-kernel: gate and expert calls coalesced per kernel as the pipeline's stages do");
+                perKernel.Add(await MeasureAsync(rows, (x, i) => batching.ForwardPerKernelAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options.Warmup, roundDuration, cancellationToken).ConfigureAwait(false));
+                progress?.WriteLine("  layer: the layer batcher, one pass per batch");
+                layered.Add(await MeasureAsync(rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.LayerCounts.Runs, options.Warmup, roundDuration, cancellationToken).ConfigureAwait(false));
+            }
+
+            var ratios = Enumerable.Range(0, options.Rounds)
+                .Select(r => (layered[r].RowsPerSecond / unbatched[r].RowsPerSecond, perKernel[r].RowsPerSecond / unbatched[r].RowsPerSecond))
+                .ToList();
+            return new BatchingBenchmarkResult(options, ModeSample.Merge("unbatched", unbatched), ModeSample.Merge("per-kernel", perKernel), ModeSample.Merge("batched", layered), diff, MachineInfo.Current(), ratios);
         }
         finally
         {
@@ -194,11 +226,11 @@ public static class BatchingBenchmark
     // Each caller is a thread of its own (a client, not thread-pool work), sending one row and blocking until
     // its answer comes back, in every mode alike. The run itself waits without holding a thread-pool thread: the
     // batched modes' continuations need those.
-    private static async Task<BatchingModeResult> MeasureAsync(string name, float[][] rows, Func<float[], int, MoeOutput> call, Func<long> kernelRuns, BatchingBenchmarkOptions o, CancellationToken ct)
+    private static async Task<ModeSample> MeasureAsync(float[][] rows, Func<float[], int, MoeOutput> call, Func<long> kernelRuns, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {
         long begin = Stopwatch.GetTimestamp();
-        long measureFrom = begin + (long)(o.Warmup.TotalSeconds * Stopwatch.Frequency);
-        long stopAt = measureFrom + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
+        long measureFrom = begin + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        long stopAt = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var latencies = new List<double>[rows.Length];
         var answered = new long[rows.Length];
         long runsBefore = 0;
@@ -272,7 +304,16 @@ public static class BatchingBenchmark
         }
 
         await Task.WhenAll(done).ConfigureAwait(false);
-        var all = latencies.SelectMany(l => l).ToList();
-        return new BatchingModeResult(name, answered.Sum(), o.Duration.TotalSeconds, LatencyStats.Of(all), kernelRuns() - runsBefore);
+        return new ModeSample(answered.Sum(), duration.TotalSeconds, [.. latencies.SelectMany(l => l)], kernelRuns() - runsBefore);
+    }
+
+    // One mode's measurement in one round.
+    private sealed record ModeSample(long Rows, double Seconds, List<double> Latencies, long KernelRuns)
+    {
+        public double RowsPerSecond => Rows / Seconds;
+
+        // The rounds of one mode as one result: rows and time added, latencies pooled.
+        public static BatchingModeResult Merge(string name, List<ModeSample> rounds) =>
+            new(name, rounds.Sum(r => r.Rows), rounds.Sum(r => r.Seconds), LatencyStats.Of([.. rounds.SelectMany(r => r.Latencies)]), rounds.Sum(r => r.KernelRuns));
     }
 }

@@ -18,6 +18,7 @@ public sealed class BatchingBenchmarkTests
             DFf = 64,
             Duration = TimeSpan.FromMilliseconds(400),
             Warmup = TimeSpan.FromMilliseconds(100),
+            Rounds = 2,
             Batching = new BatchingOptions { MaxRows = 16, MaxDelay = TimeSpan.FromMilliseconds(1) },
             WorkDirectory = folder.Path,
         };
@@ -33,6 +34,9 @@ public sealed class BatchingBenchmarkTests
         Assert.Equal(Math.Round(result.PerKernelRatio, 3), json.RootElement.GetProperty("perKernelRatio").GetDouble(), 3);
         Assert.Contains("throughput layer-batched/unbatched", result.ToTable(), StringComparison.Ordinal);
         Assert.Contains("throughput per-kernel/unbatched", result.ToTable(), StringComparison.Ordinal);
+        Assert.Equal(2, result.RoundRatios.Count);
+        Assert.All(result.RoundRatios, r => Assert.True(r.Layer > 0 && r.PerKernel > 0, result.ToTable()));
+        Assert.Equal(2, json.RootElement.GetProperty("rounds").GetArrayLength());
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
 }
