@@ -42,7 +42,7 @@ internal static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object (its `ratio` is batched rows/s over unbatched rows/s)." };
         var callers = new Option<int>("--callers") { Description = "Concurrent single-row callers.", DefaultValueFactory = _ => 64 };
-        var seconds = new Option<double>("--seconds") { Description = "Measured seconds per mode in all, split over the rounds (each after one second of warm-up).", DefaultValueFactory = _ => 5 };
+        var seconds = new Option<double>("--seconds") { Description = "Measured seconds per mode in each round (after one second of warm-up).", DefaultValueFactory = _ => 5 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds, each measuring the three modes in turn, so a change in the machine's load reaches them alike.", DefaultValueFactory = _ => new BatchingBenchmarkOptions().Rounds };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads per session (0: ONNX Runtime's default).", DefaultValueFactory = _ => 1 };
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one coalesced call runs.", DefaultValueFactory = _ => new BatchingOptions().MaxRows };

@@ -15,7 +15,7 @@ public sealed record BatchingBenchmarkOptions
     /// <summary>Gets the concurrent callers, each sending one row at a time and waiting for its answer.</summary>
     public int Callers { get; init; } = 64;
 
-    /// <summary>Gets how long each mode is measured in all, split evenly over the rounds.</summary>
+    /// <summary>Gets how long each mode is measured in each round.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets how long each mode runs before measuring, in every round.</summary>
@@ -83,7 +83,7 @@ public sealed record BatchingBenchmarkResult(BatchingBenchmarkOptions Options, B
     {
         var o = Options;
         var sb = new StringBuilder();
-        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, backend {o.Backend}, d_model {o.DModel}, d_ff {o.DFf}, {o.Duration.TotalSeconds:F0} s per mode in {o.Rounds} rounds, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
+        Line(sb, $"Batching benchmark: {o.Callers} concurrent single-row callers, {o.Experts} experts top-2, backend {o.Backend}, d_model {o.DModel}, d_ff {o.DFf}, {o.Rounds} rounds of {o.Duration.TotalSeconds:F0} s per mode, intra-op threads {o.Threads}; batching max rows {o.Batching.MaxRows}, max delay {o.Batching.MaxDelay.TotalMilliseconds:F1} ms");
         Line(sb, $"Machine: {Machine.Description}");
         Line(sb, $"{"mode",-11} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"mean ms",8} {"calls",8} {"batched runs",12}");
         foreach (var m in new[] { Unbatched, PerKernel, Batched })
@@ -197,19 +197,18 @@ public static class BatchingBenchmark
                 diff = Math.Max(diff, alone.Zip(stages, (a, b) => Math.Abs((double)a - b)).Max());
             }
 
-            var roundDuration = options.Duration / options.Rounds;
             var unbatched = new List<ModeSample>();
             var perKernel = new List<ModeSample>();
             var layered = new List<ModeSample>();
             for (int round = 1; round <= options.Rounds; round++)
             {
-                progress?.WriteLine($"Round {round} of {options.Rounds}, each mode {options.Warmup.TotalSeconds:F1} s warm-up and {roundDuration.TotalSeconds:F1} s measured, {options.Callers} callers:");
+                progress?.WriteLine($"Round {round} of {options.Rounds}, each mode {options.Warmup.TotalSeconds:F1} s warm-up and {options.Duration.TotalSeconds:F1} s measured, {options.Callers} callers:");
                 progress?.WriteLine("  unbatched: each forward pass on its own");
-                unbatched.Add(await MeasureAsync(rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options.Warmup, roundDuration, cancellationToken).ConfigureAwait(false));
+                unbatched.Add(await MeasureAsync(rows, (x, i) => engine.Forward(x, 1, (ulong)i), () => 0, options.Warmup, options.Duration, cancellationToken).ConfigureAwait(false));
                 progress?.WriteLine("  per-kernel: gate and expert calls coalesced per kernel as the pipeline's stages do");
-                perKernel.Add(await MeasureAsync(rows, (x, i) => batching.ForwardPerKernelAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options.Warmup, roundDuration, cancellationToken).ConfigureAwait(false));
+                perKernel.Add(await MeasureAsync(rows, (x, i) => batching.ForwardPerKernelAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.Counts.Runs, options.Warmup, options.Duration, cancellationToken).ConfigureAwait(false));
                 progress?.WriteLine("  layer: the layer batcher, one pass per batch");
-                layered.Add(await MeasureAsync(rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.LayerCounts.Runs, options.Warmup, roundDuration, cancellationToken).ConfigureAwait(false));
+                layered.Add(await MeasureAsync(rows, (x, i) => batching.ForwardAsync(x, 1, (ulong)i, cancellationToken).GetAwaiter().GetResult(), () => batching.LayerCounts.Runs, options.Warmup, options.Duration, cancellationToken).ConfigureAwait(false));
             }
 
             var ratios = Enumerable.Range(0, options.Rounds)
