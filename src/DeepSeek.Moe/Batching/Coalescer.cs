@@ -185,16 +185,23 @@ public abstract class Coalescer<TCall, TResult>
                 }
             }
 
+            Outcome[] outcomes;
             try
             {
-                Execute(batch);
+                outcomes = Execute(batch);
             }
             finally
             {
+                // The slot is for the kernel: give it back before waking the callers.
                 if (haveSlot)
                 {
                     _slots!.Release();
                 }
+            }
+
+            for (int i = 0; i < batch.Count; i++)
+            {
+                outcomes[i].Deliver(batch[i]);
             }
 
             lock (_lock)
@@ -239,12 +246,12 @@ public abstract class Coalescer<TCall, TResult>
         Volatile.Write(ref _queuedRows, rows);
     }
 
-    private void Execute(List<Pending> batch)
+    // Runs the batch (or, when it fails, each call alone) and returns each call's outcome, completing none.
+    private Outcome[] Execute(List<Pending> batch)
     {
         if (batch.Count == 1)
         {
-            Alone(batch[0]);
-            return;
+            return [Alone(batch[0])];
         }
 
         TResult[] results;
@@ -255,30 +262,42 @@ public abstract class Coalescer<TCall, TResult>
         catch (Exception)
         {
             // Keep failures per caller: rerun each alone, so only the caller whose rows fail sees the error.
-            batch.ForEach(Alone);
-            return;
+            return [.. batch.Select(Alone)];
         }
 
-        for (int i = 0; i < batch.Count; i++)
-        {
-            batch[i].Complete(results[i]);
-        }
+        return [.. results.Select(r => new Outcome(r, null))];
     }
 
-    private void Alone(Pending p)
+    private Outcome Alone(Pending p)
     {
         if (p.Result.Task.IsCompleted)
         {
-            return;
+            return default;
         }
 
         try
         {
-            p.Complete(RunAlone(p.Call));
+            return new Outcome(RunAlone(p.Call), null);
         }
         catch (Exception e)
         {
-            p.Fail(e);
+            return new Outcome(default, e);
+        }
+    }
+
+    // One call's answer or error; a call cancelled meanwhile keeps its cancellation.
+    private readonly record struct Outcome(TResult? Result, Exception? Error)
+    {
+        public void Deliver(Pending p)
+        {
+            if (Error is not null)
+            {
+                p.Fail(Error);
+            }
+            else if (!p.Result.Task.IsCompleted)
+            {
+                p.Complete(Result!);
+            }
         }
     }
 

@@ -65,7 +65,6 @@ public sealed class ExecutionSlots
     public void Acquire(Func<int> queuedRows)
     {
         ArgumentNullException.ThrowIfNull(queuedRows);
-        Waiter waiter;
         lock (_lock)
         {
             if (_free > 0 && _waiters.Count == 0)
@@ -74,13 +73,14 @@ public sealed class ExecutionSlots
                 return;
             }
 
-            waiter = new Waiter(queuedRows, Stopwatch.GetTimestamp());
+            var waiter = new Waiter(queuedRows, Stopwatch.GetTimestamp());
             _waiters.Add(waiter);
             HandOut();
+            while (!waiter.Granted)
+            {
+                Monitor.Wait(_lock);
+            }
         }
-
-        waiter.Granted.Wait();
-        waiter.Granted.Dispose();
     }
 
     /// <summary>Gives a slot back: the next waiter, if any, gets it.</summary>
@@ -118,7 +118,8 @@ public sealed class ExecutionSlots
             var chosen = _waiters[best];
             _waiters.RemoveAt(best);
             _free--;
-            chosen.Granted.Set();
+            chosen.Granted = true;
+            Monitor.PulseAll(_lock);
         }
     }
 
@@ -128,6 +129,6 @@ public sealed class ExecutionSlots
 
         public long Since { get; } = since;
 
-        public ManualResetEventSlim Granted { get; } = new(false, spinCount: 0);
+        public bool Granted { get; set; }
     }
 }
