@@ -65,6 +65,7 @@ public sealed class ExecutionSlots
     public void Acquire(Func<int> queuedRows)
     {
         ArgumentNullException.ThrowIfNull(queuedRows);
+        Waiter waiter;
         lock (_lock)
         {
             if (_free > 0 && _waiters.Count == 0)
@@ -73,12 +74,17 @@ public sealed class ExecutionSlots
                 return;
             }
 
-            var waiter = new Waiter(queuedRows, Stopwatch.GetTimestamp());
+            waiter = new Waiter(queuedRows, Stopwatch.GetTimestamp());
             _waiters.Add(waiter);
             HandOut();
+        }
+
+        // Each waiter sleeps on its own monitor, so a freed slot wakes only the batcher it goes to.
+        lock (waiter)
+        {
             while (!waiter.Granted)
             {
-                Monitor.Wait(_lock);
+                Monitor.Wait(waiter);
             }
         }
     }
@@ -118,8 +124,11 @@ public sealed class ExecutionSlots
             var chosen = _waiters[best];
             _waiters.RemoveAt(best);
             _free--;
-            chosen.Granted = true;
-            Monitor.PulseAll(_lock);
+            lock (chosen)
+            {
+                chosen.Granted = true;
+                Monitor.Pulse(chosen);
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using DeepSeek.Moe.Bundles;
 using DeepSeek.Moe.Experts;
 using DeepSeek.Moe.Onnx;
@@ -290,9 +289,9 @@ public sealed class MoeEngine : IDisposable
             else
             {
                 // Experts write disjoint slots; taken one at a time, largest first, so the cores finish together.
+                // This thread leads: a busy thread pool slows the pass down instead of stalling it.
                 var xs = x[..(rows * dIn)].ToArray();
-                var queue = Partitioner.Create(active, EnumerablePartitionerOptions.NoBuffering);
-                Parallel.ForEach(queue, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, e => RunSlots(e, xs, dispatch, slotOut));
+                SharedLoop.For(active.Length, parallelism, static () => 0, (i, _) => RunSlots(active[i], xs, dispatch, slotOut));
             }
 
             Combine(routing, slotOut, output, dOut);

@@ -1,4 +1,5 @@
 using DeepSeek.Moe.Bundles;
+using DeepSeek.Moe.Engine;
 
 namespace DeepSeek.Moe.Routing;
 
@@ -10,6 +11,7 @@ namespace DeepSeek.Moe.Routing;
 public sealed class Router
 {
     private const int ParallelRowThreshold = 2048;
+    private const int RowsPerBlock = 256;
     private readonly RoutingSettings _settings;
     private readonly int _experts;
     private readonly float[]? _bias;
@@ -64,12 +66,16 @@ public sealed class Router
 
         if (rows >= ParallelRowThreshold && maxDegreeOfParallelism != 1)
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
-            Parallel.For(0, rows, options, () => new float[_experts * 2], (row, _, scratch) =>
+            // Blocks of rows, this thread leading (a busy thread pool slows routing down instead of stalling it).
+            int blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
+            int parallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+            SharedLoop.For(blocks, parallelism, () => new float[_experts * 2], (block, scratch) =>
             {
-                RouteRow(row, seed, scores, indices, weights, scratch);
-                return scratch;
-            }, _ => { });
+                for (int row = block * RowsPerBlock, end = Math.Min(rows, row + RowsPerBlock); row < end; row++)
+                {
+                    RouteRow(row, seed, scores, indices, weights, scratch);
+                }
+            });
         }
         else
         {
