@@ -1,3 +1,4 @@
+using System.Buffers;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Moe.Routing;
 
@@ -175,14 +176,22 @@ public sealed class BatchingEngine
         }
 
         var sharedRuns = Enumerable.Range(0, Engine.SharedExpertCount).Select(s => RunSharedExpertAsync(s, x, rows, cancellationToken)).ToList();
-        var slotOut = new float[rows * k * dOut];
-        foreach (var (expert, output) in runs)
+        var y = new float[rows * dOut];
+        var slotOut = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * k * dOut));
+        try
         {
-            dispatch.Scatter(expert, await output.ConfigureAwait(false), dOut, slotOut);
+            foreach (var (expert, output) in runs)
+            {
+                dispatch.Scatter(expert, await output.ConfigureAwait(false), dOut, slotOut);
+            }
+
+            MoeEngine.Combine(routing, slotOut.AsSpan(0, rows * k * dOut), y, dOut);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(slotOut);
         }
 
-        var y = new float[rows * dOut];
-        MoeEngine.Combine(routing, slotOut, y, dOut);
         foreach (var shared in sharedRuns)
         {
             var sy = await shared.ConfigureAwait(false);

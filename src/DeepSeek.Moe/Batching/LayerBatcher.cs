@@ -1,3 +1,4 @@
+using System.Buffers;
 using DeepSeek.Moe.Engine;
 using DeepSeek.Moe.Routing;
 
@@ -49,15 +50,31 @@ public sealed class LayerBatcher : Coalescer<LayerBatcher.Call, MoeOutput>
     protected override MoeOutput[] RunBatch(IReadOnlyList<Call> calls, int rows)
     {
         int experts = _engine.ExpertCount;
-        var x = BatchRows.Stack(calls.Select(c => c.X), rows, _engine.DModel);
-        var logits = new float[rows * experts];
-        _engine.GateKernel.Run(x, rows, logits);
-        int[] callRows = [.. calls.Select(c => c.Rows)];
-        var callLogits = BatchRows.Split(logits, callRows, experts);
-        var routings = calls.Select((c, i) => _engine.Router.Route(callLogits[i], c.Rows, c.Seed)).ToArray();
-        var y = _engine.ForwardRouted(x, rows, RoutingResult.Concat(routings), _parallelism).Outputs;
-        var outputs = BatchRows.Split(y, callRows, _engine.DOut);
-        return [.. calls.Select((c, i) => new MoeOutput(outputs[i], c.Rows, _engine.DOut, routings[i]))];
+        var rented = BatchRows.RentStacked(calls.Select(c => c.X), rows, _engine.DModel);
+        try
+        {
+            var x = rented.AsSpan(0, rows * _engine.DModel);
+            var logits = new float[rows * experts];
+            _engine.GateKernel.Run(x, rows, logits);
+            int[] callRows = [.. calls.Select(c => c.Rows)];
+            var callLogits = BatchRows.Split(logits, callRows, experts);
+            var routings = calls.Select((c, i) => _engine.Router.Route(callLogits[i], c.Rows, c.Seed)).ToArray();
+            var y = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * _engine.DOut));
+            try
+            {
+                _engine.ForwardRouted(x, rows, RoutingResult.Concat(routings), _parallelism, y);
+                var outputs = BatchRows.Split(y, callRows, _engine.DOut);
+                return [.. calls.Select((c, i) => new MoeOutput(outputs[i], c.Rows, _engine.DOut, routings[i]))];
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(y);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using DeepSeek.Moe.Experts;
 
 namespace DeepSeek.Moe.Batching;
@@ -51,9 +52,18 @@ public sealed class MicroBatcher : Coalescer<MicroBatcher.Call, float[]>
     /// <inheritdoc/>
     protected override float[][] RunBatch(IReadOnlyList<Call> calls, int rows)
     {
-        var y = new float[rows * _kernel.OutputWidth];
-        _kernel.Run(BatchRows.Stack(calls.Select(c => c.X), rows, _kernel.InputWidth), rows, y);
-        return BatchRows.Split(y, [.. calls.Select(c => c.Rows)], _kernel.OutputWidth);
+        var x = BatchRows.RentStacked(calls.Select(c => c.X), rows, _kernel.InputWidth);
+        var y = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * _kernel.OutputWidth));
+        try
+        {
+            _kernel.Run(x.AsSpan(0, rows * _kernel.InputWidth), rows, y.AsSpan(0, rows * _kernel.OutputWidth));
+            return BatchRows.Split(y, [.. calls.Select(c => c.Rows)], _kernel.OutputWidth);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(x);
+            ArrayPool<float>.Shared.Return(y);
+        }
     }
 
     /// <inheritdoc/>

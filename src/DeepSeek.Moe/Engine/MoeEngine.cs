@@ -259,6 +259,22 @@ public sealed class MoeEngine : IDisposable
     public MoeOutput ForwardRouted(ReadOnlySpan<float> x, int rows, RoutingResult routing, int parallelism)
     {
         ArgumentNullException.ThrowIfNull(routing);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var output = new float[rows * DOut];
+        ForwardRouted(x, rows, routing, parallelism, output);
+        return new MoeOutput(output, rows, DOut, routing);
+    }
+
+    /// <summary>As <see cref="ForwardRouted(ReadOnlySpan{float}, int, RoutingResult, int)"/>, into a caller's buffer (a batcher's rented one).</summary>
+    /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="routing">The routing of these rows.</param>
+    /// <param name="parallelism">How many experts run at once.</param>
+    /// <param name="output">At least <c>rows * d_out</c> values; the first are overwritten with the row-major outputs.</param>
+    /// <exception cref="ArgumentException">The routing is not over these rows or this engine's experts.</exception>
+    internal void ForwardRouted(ReadOnlySpan<float> x, int rows, RoutingResult routing, int parallelism, Span<float> output)
+    {
+        ArgumentNullException.ThrowIfNull(routing);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         RequireInput(x, rows);
         if (routing.Rows != rows || routing.ExpertCount != ExpertCount)
@@ -267,11 +283,11 @@ public sealed class MoeEngine : IDisposable
         }
 
         int k = routing.TopK, dIn = DModel, dOut = DOut;
-        var output = new float[rows * dOut];
+        output = output[..(rows * dOut)];
         if (_layer is not null)
         {
             _layer.Run(x, rows, routing.Indices, routing.Weights, k, output);
-            return new MoeOutput(output, rows, dOut, routing);
+            return;
         }
 
         var dispatch = ExpertDispatch.From(routing);
@@ -290,8 +306,16 @@ public sealed class MoeEngine : IDisposable
             {
                 // Experts write disjoint slots; taken one at a time, largest first, so the cores finish together.
                 // This thread leads: a busy thread pool slows the pass down instead of stalling it.
-                var xs = x[..(rows * dIn)].ToArray();
-                SharedLoop.For(active.Length, parallelism, static () => 0, (i, _) => RunSlots(active[i], xs, dispatch, slotOut));
+                var xs = ArrayPool<float>.Shared.Rent(rows * dIn);
+                try
+                {
+                    x[..(rows * dIn)].CopyTo(xs);
+                    SharedLoop.For(active.Length, parallelism, static () => 0, (i, _) => RunSlots(active[i], xs.AsSpan(0, rows * dIn), dispatch, slotOut));
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(xs);
+                }
             }
 
             Combine(routing, slotOut, output, dOut);
@@ -301,8 +325,6 @@ public sealed class MoeEngine : IDisposable
         {
             ArrayPool<float>.Shared.Return(slotOut);
         }
-
-        return new MoeOutput(output, rows, dOut, routing);
     }
 
     /// <summary>Combines per-slot expert outputs into rows: <c>out[r] = sum_i w[r,i] * slot[r,i]</c>, in slot order so the sum is deterministic.</summary>
