@@ -124,7 +124,7 @@ public abstract class Coalescer<TCall, TResult>
                 while (true)
                 {
                     _pending.RemoveAll(p => p.Result.Task.IsCompleted);
-                    PublishQueuedRows();
+                    int queued = PublishQueuedRows();
                     if (_pending.Count == 0)
                     {
                         if (haveSlot)
@@ -140,12 +140,6 @@ public abstract class Coalescer<TCall, TResult>
                         }
 
                         continue;
-                    }
-
-                    int queued = 0;
-                    foreach (var p in _pending)
-                    {
-                        queued += p.Rows;
                     }
 
                     // A batch goes when it is full, or once the coalescer has been idle for the delay with a call
@@ -234,8 +228,9 @@ public abstract class Coalescer<TCall, TResult>
         return batch;
     }
 
-    // Under the lock: what the execution slots read when they choose whom to serve next.
-    private void PublishQueuedRows()
+    // Under the lock: the rows waiting, also published for the execution slots to read when they choose whom to
+    // serve next.
+    private int PublishQueuedRows()
     {
         int rows = 0;
         foreach (var p in _pending)
@@ -244,6 +239,7 @@ public abstract class Coalescer<TCall, TResult>
         }
 
         Volatile.Write(ref _queuedRows, rows);
+        return rows;
     }
 
     // Runs the batch (or, when it fails, each call alone) and returns each call's outcome, completing none.

@@ -51,6 +51,7 @@ public sealed class LayerBatcher : Coalescer<LayerBatcher.Call, MoeOutput>
     {
         int experts = _engine.ExpertCount;
         var rented = BatchRows.RentStacked(calls.Select(c => c.X), rows, _engine.DModel);
+        var y = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * _engine.DOut));
         try
         {
             var x = rented.AsSpan(0, rows * _engine.DModel);
@@ -59,21 +60,14 @@ public sealed class LayerBatcher : Coalescer<LayerBatcher.Call, MoeOutput>
             int[] callRows = [.. calls.Select(c => c.Rows)];
             var callLogits = BatchRows.Split(logits, callRows, experts);
             var routings = calls.Select((c, i) => _engine.Router.Route(callLogits[i], c.Rows, c.Seed)).ToArray();
-            var y = ArrayPool<float>.Shared.Rent(Math.Max(1, rows * _engine.DOut));
-            try
-            {
-                _engine.ForwardRouted(x, rows, RoutingResult.Concat(routings), _parallelism, y);
-                var outputs = BatchRows.Split(y, callRows, _engine.DOut);
-                return [.. calls.Select((c, i) => new MoeOutput(outputs[i], c.Rows, _engine.DOut, routings[i]))];
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(y);
-            }
+            _engine.ForwardRouted(x, rows, RoutingResult.Concat(routings), _parallelism, y);
+            var outputs = BatchRows.Split(y, callRows, _engine.DOut);
+            return [.. calls.Select((c, i) => new MoeOutput(outputs[i], c.Rows, _engine.DOut, routings[i]))];
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
+            ArrayPool<float>.Shared.Return(y);
         }
     }
 
