@@ -3,6 +3,9 @@
 // LayerNorm statistics, fused LayerNorm+GeLU, the unfused steps, SiLU*up and small BLAS-1 helpers.
 // Everything here has internal linkage, so each instruction set gets its own copy.
 
+#include <algorithm>
+#include <cstdint>
+
 namespace {
 
 // The vector helpers must melt into their loops: an out-of-line call passes the packs through memory.
@@ -113,11 +116,45 @@ DSM_INLINE T vgelu(T x) {
 }
 
 // Mean and 1/sqrt(var + eps) of one row in one pass: sums of (x - x0) and (x - x0)^2, shifted by the
-// first element so a large common offset does not cancel the variance away.
+// first element so a large common offset does not cancel the variance away. The sums can be fed a pair of
+// vectors at a time from inside another loop (see layernorm_rows_impl); `finish` adds what is left in the
+// same order, so a row's statistics do not depend on where they were summed.
+struct RowStats {
+    V pivot, s0, s1, q0, q1;
+
+    explicit RowStats(float first) : pivot(vset(first)), s0(vzero()), s1(vzero()), q0(vzero()), q1(vzero()) {}
+
+    DSM_INLINE void add_pair(const float* x) {
+        const V d0 = vsub(vload(x), pivot);
+        const V d1 = vsub(vload(x + kW), pivot);
+        s0 = vadd(s0, d0);
+        q0 = vfma(d0, d0, q0);
+        s1 = vadd(s1, d1);
+        q1 = vfma(d1, d1, q1);
+    }
+
+    // Adds x[from, n) (from a multiple of 2 kW) and writes the statistics of all n elements.
+    void finish(const float* x, int64_t from, int64_t n, float eps, float& mean, float& rstd) {
+        int64_t i = from;
+        for (; i + 2 * kW <= n; i += 2 * kW) add_pair(x + i);
+        const float first = x[0];
+        for (; i < n; i += kW) {
+            const V d = vsub(vload_n(x + i, n - i, first), pivot);
+            s0 = vadd(s0, d);
+            q0 = vfma(d, d, q0);
+        }
+        const double md = (hsum(s0) + hsum(s1)) / static_cast<double>(n);
+        double var = (hsum(q0) + hsum(q1)) / static_cast<double>(n) - md * md;
+        if (var < 0.0) var = 0.0;
+        mean = static_cast<float>(first + md);
+        rstd = static_cast<float>(1.0 / __builtin_sqrt(var + static_cast<double>(eps)));
+    }
+};
+
 inline void row_stats(const float* x, int64_t n, float eps, float& mean, float& rstd) {
-    const float pivot = x[0];
     if constexpr (kW == 1) {
         // One lane has no partial sums to spread the rounding over: accumulate in double.
+        const float pivot = x[0];
         double s = 0.0, q = 0.0;
         for (int64_t i = 0; i < n; ++i) {
             const double d = static_cast<double>(x[i]) - pivot;
@@ -129,29 +166,9 @@ inline void row_stats(const float* x, int64_t n, float eps, float& mean, float& 
         if (var < 0.0) var = 0.0;
         mean = static_cast<float>(pivot + md);
         rstd = static_cast<float>(1.0 / __builtin_sqrt(var + static_cast<double>(eps)));
-        return;
+    } else {
+        RowStats(x[0]).finish(x, 0, n, eps, mean, rstd);
     }
-    const V pv = vset(pivot);
-    V s0 = vzero(), s1 = vzero(), q0 = vzero(), q1 = vzero();
-    int64_t i = 0;
-    for (; i + 2 * kW <= n; i += 2 * kW) {
-        const V d0 = vsub(vload(x + i), pv);
-        const V d1 = vsub(vload(x + i + kW), pv);
-        s0 = vadd(s0, d0);
-        q0 = vfma(d0, d0, q0);
-        s1 = vadd(s1, d1);
-        q1 = vfma(d1, d1, q1);
-    }
-    for (; i < n; i += kW) {
-        const V d = vsub(vload_n(x + i, n - i, pivot), pv);
-        s0 = vadd(s0, d);
-        q0 = vfma(d, d, q0);
-    }
-    const double md = (hsum(s0) + hsum(s1)) / static_cast<double>(n);
-    double var = (hsum(q0) + hsum(q1)) / static_cast<double>(n) - md * md;
-    if (var < 0.0) var = 0.0;
-    mean = static_cast<float>(pivot + md);
-    rstd = static_cast<float>(1.0 / __builtin_sqrt(var + static_cast<double>(eps)));
 }
 
 template <bool Gelu, class T>
@@ -161,24 +178,54 @@ DSM_INLINE T normalize(T x, T mean, T rstd, T gamma, T beta) {
     return v;
 }
 
+// Rows one after another, software-pipelined so that memory and arithmetic overlap: while row r is
+// normalized (from L1, arithmetic-bound once the GeLU is in), the loop also sums row r+1's statistics,
+// which a prefetch issued during row r-1 has brought close, and prefetches row r+2. A plain statistics
+// pass would wait on memory with the arithmetic units idle, then compute with memory idle.
+// With `stream`, each output row is written with non-temporal stores from its first 64-byte boundary on
+// (the elements before it with ordinary stores), so callers' buffers need no particular alignment.
 template <bool Gelu>
 void layernorm_rows_impl(const float* x, const float* gamma, const float* beta, float* y, int64_t rows,
                          int64_t cols, float eps, bool stream) {
-    if (cols <= 0) return;
+    if (cols <= 0 || rows <= 0) return;
+    constexpr int64_t kChunk = int64_t{kPack} * kW;
+    constexpr bool kPipelined = kW > 1 && kPack % 2 == 0;
+    float mean, rstd;
+    row_stats(x, cols, eps, mean, rstd);
     for (int64_t r = 0; r < rows; ++r) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;
-        float mean, rstd;
-        row_stats(xr, cols, eps, mean, rstd);
-        const bool st = stream && stream_aligned(yr);
-        // While this row is normalized (from L1), pull the next one towards L2 so memory stays busy.
         const float* next = r + 1 < rows ? xr + cols : nullptr;
+        const float* after_next = r + 2 < rows ? xr + 2 * cols : nullptr;
+        const V vm = vset(mean), vr = vset(rstd);
         int64_t i = 0;
+        const auto misalign = reinterpret_cast<uintptr_t>(yr) & 63u;
+        const bool st = stream && misalign % sizeof(float) == 0;
+        if (st && misalign != 0) {
+            const int64_t head = std::min<int64_t>(cols, static_cast<int64_t>((64u - misalign) / sizeof(float)));
+            for (; i < head; i += kW) {
+                const int64_t m = std::min<int64_t>(kW, head - i);
+                vstore_n(yr + i,
+                         normalize<Gelu>(vload_n(xr + i, m, 0.0f), vm, vr, vload_n(gamma + i, m, 0.0f),
+                                         vload_n(beta + i, m, 0.0f)),
+                         m);
+            }
+            i = head;
+        }
+        // The next row's statistics, summed a chunk at a time inside this row's loop (up to `summed`).
+        RowStats ahead(next != nullptr ? next[0] : 0.0f);
+        int64_t summed = 0;
         {
             const auto pm = Splat<VP<kPack>>::of(mean), pr = Splat<VP<kPack>>::of(rstd);
-            for (; i + kPack * kW <= cols; i += kPack * kW) {
-                if (next != nullptr)
-                    for (int j = 0; j < kPack * kW; j += 16) __builtin_prefetch(next + i + j, 0, 2);
+            for (int64_t k = 0; i + kChunk <= cols; i += kChunk, k += kChunk) {
+                if (after_next != nullptr)
+                    for (int64_t j = 0; j < kChunk; j += 16) __builtin_prefetch(after_next + k + j, 0, 3);
+                if constexpr (kPipelined) {
+                    if (next != nullptr) {
+                        for (int64_t j = 0; j < kChunk; j += 2 * kW) ahead.add_pair(next + k + j);
+                        summed = k + kChunk;
+                    }
+                }
                 const VP<kPack> v = normalize<Gelu>(vload_pack<kPack>(xr + i), pm, pr, vload_pack<kPack>(gamma + i),
                                                     vload_pack<kPack>(beta + i));
                 for (int j = 0; j < kPack; ++j) {
@@ -189,9 +236,7 @@ void layernorm_rows_impl(const float* x, const float* gamma, const float* beta, 
                 }
             }
         }
-        const V vm = vset(mean), vr = vset(rstd);
         for (; i + kW <= cols; i += kW) {
-            if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
             const V v = normalize<Gelu>(vload(xr + i), vm, vr, vload(gamma + i), vload(beta + i));
             if (st)
                 vstream(yr + i, v);
@@ -204,6 +249,12 @@ void layernorm_rows_impl(const float* x, const float* gamma, const float* beta, 
                      normalize<Gelu>(vload_n(xr + i, m, 0.0f), vm, vr, vload_n(gamma + i, m, 0.0f),
                                      vload_n(beta + i, m, 0.0f)),
                      m);
+        }
+        if (next != nullptr) {
+            if constexpr (kPipelined)
+                ahead.finish(next, summed, cols, eps, mean, rstd);
+            else
+                row_stats(next, cols, eps, mean, rstd);
         }
     }
     if (stream) stream_fence();

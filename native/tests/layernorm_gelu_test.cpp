@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "reference.h"
@@ -98,6 +99,34 @@ TEST_F(LayerNormGeluCases, NanInOneRow_PropagatesToThatRowOnly) {
             EXPECT_TRUE(std::isfinite(y[c])) << path;
             EXPECT_TRUE(std::isnan(y[cols + c])) << path;
             EXPECT_TRUE(std::isfinite(y[2 * cols + c])) << path;
+        }
+    }
+}
+
+// Outputs of 8 MiB and more are written with non-temporal stores from each row's first 64-byte boundary
+// on. Rows of 1001 floats start at every alignment; the output is placed 1 and 3 floats past a boundary.
+// The result must equal, bit for bit, the same rows normalized one call per row (small: ordinary stores).
+TEST_F(LayerNormGeluCases, LargeOutputAtAnyAlignment_EqualsRowByRow) {
+    const int64_t rows = 2100, cols = 1001;  // 8.4 MB
+    const auto x = ref::random(static_cast<size_t>(rows * cols), 71);
+    const auto gamma = ref::random(static_cast<size_t>(cols), 72, 0.5f, 1.0f);
+    const auto beta = ref::random(static_cast<size_t>(cols), 73, 0.3f);
+    for (const int32_t path : ref::kernel_paths()) for (const bool gelu : {true, false}) {
+        SCOPED_TRACE(path);
+        ASSERT_EQ(DSM_OK, dsm_set_kernel_path(path));
+        const auto kernel = gelu ? dsm_layernorm_gelu_f32 : dsm_layernorm_f32;
+        std::vector<float> want(x.size());
+        for (int64_t r = 0; r < rows; ++r)
+            ASSERT_EQ(DSM_OK, kernel(x.data() + r * cols, gamma.data(), beta.data(), want.data() + r * cols, 1, cols,
+                                     kEps));
+        for (const size_t offset : {size_t{1}, size_t{3}}) {
+            SCOPED_TRACE(offset);
+            std::vector<float> buffer(x.size() + 32);
+            auto* base = buffer.data();
+            while ((reinterpret_cast<uintptr_t>(base) & 63u) != 0) ++base;
+            float* y = base + offset;
+            ASSERT_EQ(DSM_OK, kernel(x.data(), gamma.data(), beta.data(), y, rows, cols, kEps)) << dsm_last_error();
+            EXPECT_TRUE(ref::bitwise_equal(std::vector<float>(y, y + x.size()), want)) << "gelu " << gelu;
         }
     }
 }
