@@ -193,6 +193,12 @@ public abstract class Coalescer<TCall, TResult>
                 }
             }
 
+            // Counted before any caller is woken: rows that arrive after this may be this batch's own callers back.
+            lock (_lock)
+            {
+                _waitingAtRunEnd = _pending.Where(p => !p.Result.Task.IsCompleted).Sum(p => p.Rows);
+            }
+
             for (int i = 0; i < batch.Count; i++)
             {
                 outcomes[i].Deliver(batch[i]);
@@ -201,7 +207,6 @@ public abstract class Coalescer<TCall, TResult>
             lock (_lock)
             {
                 _lastRunEnded = Stopwatch.GetTimestamp();
-                _waitingAtRunEnd = _pending.Where(p => !p.Result.Task.IsCompleted).Sum(p => p.Rows);
             }
         }
     }

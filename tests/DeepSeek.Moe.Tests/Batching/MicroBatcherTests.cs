@@ -88,6 +88,39 @@ public sealed class MicroBatcherTests(DemoBundleFixture demo) : IClassFixture<De
     }
 
     [Fact]
+    public void ClosedLoopCallers_RejoinTheNextBatch_WithoutWaitingOutTheDelay()
+    {
+        // 32 callers, each a thread that blocks for its answer and sends its next row at once (as the benchmark's
+        // and many clients do). The first batch waits out the delay (nothing to go by yet); after that a batch goes
+        // the moment its callers are back. Callers that come back while the batch is still being answered must
+        // count as coming back, not as extra rows to wait for.
+        const int Callers = 32, Rounds = 4;
+        var kernel = new RecordingKernel(width: 4);
+        var delay = TimeSpan.FromSeconds(1);
+        var batcher = new MicroBatcher(kernel, new BatchingOptions { MaxRows = 256, MaxDelay = delay });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var wrong = new System.Collections.Concurrent.ConcurrentBag<int>();
+
+        var threads = Enumerable.Range(0, Callers).Select(c => new Thread(() =>
+        {
+            for (int round = 0; round < Rounds; round++)
+            {
+                var y = batcher.RunAsync(Row(4, c), 1, CancellationToken.None).GetAwaiter().GetResult();
+                if (!y.SequenceEqual(Row(4, c).Select(v => v * 2)))
+                {
+                    wrong.Add(c);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(wrong);
+        Assert.Equal(Callers * Rounds, kernel.BatchRows.Sum());
+        Assert.True(clock.Elapsed < 2 * delay, $"{Rounds} rounds took {clock.Elapsed.TotalSeconds:F1} s in batches of [{string.Join(", ", kernel.BatchRows)}] rows: a batch after the first waited out the {delay.TotalSeconds:F0} s delay");
+    }
+
+    [Fact]
     public void WrongInputLength_IsRejectedAtTheCall()
     {
         var batcher = new MicroBatcher(new RecordingKernel(width: 4), new BatchingOptions());
