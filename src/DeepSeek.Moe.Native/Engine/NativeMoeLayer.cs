@@ -1,6 +1,7 @@
 using DeepSeek.Moe.Engine;
 using DeepSeek.Moe.Native.Experts;
 using DeepSeek.Moe.Native.Interop;
+using DeepSeek.Moe.Native.Kernels;
 
 namespace DeepSeek.Moe.Native.Engine;
 
@@ -32,6 +33,10 @@ public sealed unsafe class NativeMoeLayer : IMoeLayerKernel
 
     /// <summary>Gets the number of routed experts; routing indices must lie below it.</summary>
     public int RoutedCount { get; }
+
+    /// <inheritdoc/>
+    /// <value>On the CPU the library's thread count (<see cref="NativeKernels.Threads"/>), read at each call since it is process-wide; on a GPU unbounded.</value>
+    public int Parallelism => _library.Device == NativeDevice.Cpu ? NativeKernels.Threads : int.MaxValue;
 
     /// <summary>Creates a layer over experts created in one library.</summary>
     /// <param name="routed">The routed experts, in routing index order (at least one).</param>

@@ -9,6 +9,8 @@ namespace DeepSeek.Moe.Native.Kernels;
 /// </summary>
 public static unsafe class NativeKernels
 {
+    private static int s_threads;
+
     private static DsmLibrary Library => DsmLibrary.Cpu;
 
     /// <summary>Fused <c>y = GeLU_erf(LayerNorm(x) * gamma + beta)</c> per row (population variance); <paramref name="y"/> may be <paramref name="x"/>.</summary>
@@ -110,12 +112,26 @@ public static unsafe class NativeKernels
         }
     }
 
+    /// <summary>Gets the threads the CPU kernels use, process-wide, as last set through <see cref="SetNumThreads"/>.</summary>
+    /// <value>The count; one per processor until set.</value>
+    public static int Threads
+    {
+        get
+        {
+            int threads = Volatile.Read(ref s_threads);
+            return threads > 0 ? threads : Environment.ProcessorCount;
+        }
+    }
+
     /// <summary>Sets the threads the kernels use, process-wide.</summary>
     /// <param name="threads">The thread count; 0 means one per hardware thread (the default).</param>
     /// <exception cref="NativeException">The library rejected the count (for example a negative one).</exception>
     /// <exception cref="NativeLibraryLoadException">The library is missing or of another ABI version.</exception>
-    public static void SetNumThreads(int threads) =>
+    public static void SetNumThreads(int threads)
+    {
         Library.ThrowIfFailed(NativeMethods.SetNumThreads(threads), "dsm_set_num_threads");
+        Volatile.Write(ref s_threads, threads);
+    }
 
     /// <summary>Chooses the kernel family, process-wide.</summary>
     /// <param name="path">The family; <see cref="NativeKernelPath.Detect"/> is the default.</param>

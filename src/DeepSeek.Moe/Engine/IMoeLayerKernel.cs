@@ -7,6 +7,13 @@ namespace DeepSeek.Moe.Engine;
 /// </summary>
 public interface IMoeLayerKernel : IDisposable
 {
+    /// <summary>
+    /// Gets how many threads one call spreads its experts over (<see cref="int.MaxValue"/> for a device that runs
+    /// them all at once). A caller that wants more experts run at once than this (a layer batcher running one per
+    /// core over kernels set to one thread each) dispatches the experts itself instead.
+    /// </summary>
+    int Parallelism { get; }
+
     /// <summary>Computes <c>y[r] = sum_i weights[r, i] * routed[indices[r, i]](x[r]) + sum_s shared[s](x[r])</c>.</summary>
     /// <param name="x">Row-major <c>[rows, d_model]</c>.</param>
     /// <param name="rows">The number of rows; 0 does nothing.</param>

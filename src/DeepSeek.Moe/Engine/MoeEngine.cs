@@ -284,7 +284,9 @@ public sealed class MoeEngine : IDisposable
 
         int k = routing.TopK, dIn = DModel, dOut = DOut;
         output = output[..(rows * dOut)];
-        if (_layer is not null)
+        // The whole-layer kernel, unless asked for more experts at once than it would run: kernels set to one
+        // thread each (the batchers' own runs) then still get a layer pass over every core, dispatched here.
+        if (_layer is not null && (parallelism == 1 || _layer.Parallelism >= parallelism))
         {
             _layer.Run(x, rows, routing.Indices, routing.Weights, k, output);
             return;
