@@ -196,7 +196,8 @@ public abstract class Coalescer<TCall, TResult>
             // Counted before any caller is woken: rows that arrive after this may be this batch's own callers back.
             lock (_lock)
             {
-                _waitingAtRunEnd = _pending.Where(p => !p.Result.Task.IsCompleted).Sum(p => p.Rows);
+                _pending.RemoveAll(p => p.Result.Task.IsCompleted);
+                _waitingAtRunEnd = PublishQueuedRows();
             }
 
             for (int i = 0; i < batch.Count; i++)
