@@ -120,9 +120,10 @@ DSM_INLINE T vgelu(T x) {
 // vectors at a time from inside another loop (see layernorm_rows_impl); `finish` adds what is left in the
 // same order, so a row's statistics do not depend on where they were summed.
 struct RowStats {
+    float first;
     V pivot, s0, s1, q0, q1;
 
-    explicit RowStats(float first) : pivot(vset(first)), s0(vzero()), s1(vzero()), q0(vzero()), q1(vzero()) {}
+    explicit RowStats(float x0) : first(x0), pivot(vset(x0)), s0(vzero()), s1(vzero()), q0(vzero()), q1(vzero()) {}
 
     DSM_INLINE void add_pair(const float* x) {
         const V d0 = vsub(vload(x), pivot);
@@ -137,7 +138,6 @@ struct RowStats {
     void finish(const float* x, int64_t from, int64_t n, float eps, float& mean, float& rstd) {
         int64_t i = from;
         for (; i + 2 * kW <= n; i += 2 * kW) add_pair(x + i);
-        const float first = x[0];
         for (; i < n; i += kW) {
             const V d = vsub(vload_n(x + i, n - i, first), pivot);
             s0 = vadd(s0, d);
