@@ -35,20 +35,20 @@ public sealed class BatchingEngine
             return;
         }
 
-        // One set of execution slots for the experts of the engine: an expert that waits for a slot keeps collecting
-        // rows, and the fullest goes first. The gate, a small fraction of a layer's work that every caller passes
-        // first, runs outside them, so callers reach their experts without waiting for a turn behind expert runs.
-        var slots = new ExecutionSlots(options.ConcurrentRuns);
+        // One set of workers for the experts of the engine: an expert that waits for a worker keeps collecting rows,
+        // and the fullest goes first. The gate, a small fraction of a layer's work that every caller passes first,
+        // has a worker of its own, so callers reach their experts without waiting for a turn behind expert runs.
+        var workers = new BatchWorkers(options.ConcurrentRuns);
         _gate = new MicroBatcher(engine.GateKernel, options);
         _layer = new LayerBatcher(engine, options);
         for (int e = 0; e < _experts.Length; e++)
         {
-            _experts[e] = new MicroBatcher(engine.ExpertKernel(e), options, slots);
+            _experts[e] = new MicroBatcher(engine.ExpertKernel(e), options, workers);
         }
 
         for (int s = 0; s < _shared.Length; s++)
         {
-            _shared[s] = new MicroBatcher(engine.SharedKernel(s), options, slots);
+            _shared[s] = new MicroBatcher(engine.SharedKernel(s), options, workers);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class BatchingOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// Gets or sets how many coalesced calls of one engine's experts may run at once (<see cref="ExecutionSlots"/>;
+    /// Gets or sets how many coalesced calls of one engine's experts may run at once (<see cref="BatchWorkers"/>;
     /// the small gate runs outside this limit), and how many experts of a layer batch run at once; 0 means one per
     /// core. An expert waiting for its turn keeps collecting rows and the fullest goes first, so on a busy instance
     /// batches grow instead of many small calls competing for the cores. <value>Defaults to 0.</value>

@@ -3,47 +3,43 @@ using System.Diagnostics;
 namespace DeepSeek.Moe.Batching;
 
 /// <summary>
-/// The queue behind every batcher: concurrent calls are collected and run as one batch by a thread of the
-/// coalescer's own. Calls that arrive while a batch runs, or within <see cref="BatchingOptions.MaxDelay"/> of
-/// the first call to an idle coalescer, join the next batch of at most <see cref="BatchingOptions.MaxRows"/> rows.
+/// The queue behind every batcher: concurrent calls are collected and run as one batch by a worker thread
+/// (<see cref="BatchWorkers"/>). Calls that arrive while a batch runs, or within <see cref="BatchingOptions.MaxDelay"/>
+/// of the first call to an idle coalescer, join the next batch of at most <see cref="BatchingOptions.MaxRows"/> rows.
 /// A caller cancelled before its batch runs is dropped from it; if a batch fails, its callers are run one by
-/// one, so a failure reaches only the caller that caused it. One batch runs at a time; thread-safe.
+/// one, so a failure reaches only the caller that caused it. One batch of a coalescer runs at a time; thread-safe.
 /// </summary>
 /// <typeparam name="TCall">One caller's input.</typeparam>
 /// <typeparam name="TResult">One caller's answer.</typeparam>
-public abstract class Coalescer<TCall, TResult>
+public abstract class Coalescer<TCall, TResult> : IBatchQueue
 {
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
     private readonly int _maxRows;
-    private readonly ExecutionSlots? _slots;
+    private readonly BatchWorkers _workers;
     private readonly long _maxDelayTicks;
-    private readonly string _threadName;
     private readonly object _lock = new();
     private readonly List<Pending> _pending = [];
-    private bool _dispatching;
     private long _lastRunEnded;
     private int _lastBatchRows;
     private int _waitingAtRunEnd;
-    private int _queuedRows;
     private long _calls;
     private long _runs;
 
     /// <summary>Initializes the queue.</summary>
     /// <param name="options">Maximum rows and delay.</param>
-    /// <param name="slots">
-    /// Execution slots shared with other coalescers, or <see langword="null"/> for none. A batch is taken only
-    /// once a slot is held, so calls that arrive while the coalescer waits for one join the batch; while every slot
-    /// is taken the coalescer waits in line at once, without its delay.
+    /// <param name="workers">
+    /// Workers shared with other coalescers, or <see langword="null"/> for a worker of its own (a thread named
+    /// <paramref name="threadName"/>). Calls that arrive while every shared worker is busy go in the next batch a
+    /// worker takes, without the delay.
     /// </param>
-    /// <param name="threadName">The name of the dispatching thread.</param>
-    protected Coalescer(BatchingOptions options, ExecutionSlots? slots, string threadName)
+    /// <param name="threadName">The name of its own worker's thread.</param>
+    protected Coalescer(BatchingOptions options, BatchWorkers? workers, string threadName)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _slots = slots;
-        _threadName = threadName;
+        _workers = workers ?? BatchWorkers.Private(threadName);
         _maxRows = options.MaxRows;
         _maxDelayTicks = (long)(options.MaxDelay.TotalSeconds * Stopwatch.Frequency);
+        _workers.Add(this);
     }
 
     /// <summary>Gets how many calls were made and how many batch runs served them.</summary>
@@ -57,6 +53,12 @@ public abstract class Coalescer<TCall, TResult>
             }
         }
     }
+
+    /// <inheritdoc/>
+    bool IBatchQueue.Running { get; set; }
+
+    /// <inheritdoc/>
+    bool IBatchQueue.InLine { get; set; }
 
     /// <summary>Queues a validated call with at least one row.</summary>
     /// <param name="call">The call.</param>
@@ -84,21 +86,9 @@ public abstract class Coalescer<TCall, TResult>
         {
             _calls++;
             _pending.Add(pending);
-            PublishQueuedRows();
-            if (_dispatching)
-            {
-                Monitor.Pulse(_lock);
-            }
-            else
-            {
-                // A thread of its own: batches block, and blocking thread-pool threads would starve the callers'
-                // continuations. It lingers briefly when idle, then ends. It serves every caller, so it does not
-                // take this caller's execution context (its activity, log scopes) along.
-                _dispatching = true;
-                new Thread(Dispatch) { IsBackground = true, Name = _threadName }.UnsafeStart();
-            }
         }
 
+        _workers.Signal(this);
         return pending.Result.Task;
     }
 
@@ -113,102 +103,62 @@ public abstract class Coalescer<TCall, TResult>
     /// <returns>Its answer.</returns>
     protected abstract TResult RunAlone(TCall call);
 
-    private void Dispatch()
+    /// <inheritdoc/>
+    bool IBatchQueue.Poll(long now, out int rows, out long since, out long readyAt)
     {
-        while (true)
+        lock (_lock)
         {
-            List<Pending> batch;
-            bool haveSlot = false;
-            lock (_lock)
+            _pending.RemoveAll(p => p.Result.Task.IsCompleted);
+            rows = QueuedRows();
+            if (rows == 0)
             {
-                while (true)
-                {
-                    _pending.RemoveAll(p => p.Result.Task.IsCompleted);
-                    int queued = PublishQueuedRows();
-                    if (_pending.Count == 0)
-                    {
-                        if (haveSlot)
-                        {
-                            _slots!.Release();
-                            haveSlot = false;
-                        }
-
-                        if (!Monitor.Wait(_lock, Linger) && _pending.Count == 0)
-                        {
-                            _dispatching = false;
-                            return;
-                        }
-
-                        continue;
-                    }
-
-                    // A batch goes when it is full, or once the coalescer has been idle for the delay with a call
-                    // waiting: calls that arrived during a run wait for the delay after it, so callers answered
-                    // by that run (closed-loop clients, the next stage of a pipeline) can rejoin the next batch.
-                    // It goes early once the rows the last coalesced batch answered are back, on top of those that
-                    // were already waiting when it ended. While every shared slot is taken there is no point in
-                    // the delay: the coalescer waits in line and collects rows meanwhile.
-                    long age = Stopwatch.GetTimestamp() - Math.Max(_pending[0].Arrived, _lastRunEnded);
-                    bool companionsBack = _lastBatchRows > 1 && queued >= Math.Min(_maxRows, _lastBatchRows + _waitingAtRunEnd);
-                    if (haveSlot || queued >= _maxRows || companionsBack || age >= _maxDelayTicks || (_slots is not null && !_slots.Available))
-                    {
-                        if (_slots is not null && !haveSlot)
-                        {
-                            // Wait for a slot outside the lock: calls keep arriving and join this batch.
-                            Monitor.Exit(_lock);
-                            try
-                            {
-                                _slots.Acquire(() => Volatile.Read(ref _queuedRows));
-                                haveSlot = true;
-                            }
-                            finally
-                            {
-                                Monitor.Enter(_lock);
-                            }
-
-                            continue;
-                        }
-
-                        batch = Take();
-                        _runs++;
-                        break;
-                    }
-
-                    // Monitor waits in whole milliseconds: round up, or a sub-millisecond rest would spin.
-                    Monitor.Wait(_lock, (int)Math.Ceiling((_maxDelayTicks - age) * 1000.0 / Stopwatch.Frequency));
-                }
+                since = readyAt = 0;
+                return false;
             }
 
-            Outcome[] outcomes;
-            try
-            {
-                outcomes = Execute(batch);
-            }
-            finally
-            {
-                // The slot is for the kernel: give it back before waking the callers.
-                if (haveSlot)
-                {
-                    _slots!.Release();
-                }
-            }
+            // A batch goes when it is full, or once the coalescer has been idle for the delay with a call waiting:
+            // calls that arrived during a run wait for the delay after it, so callers answered by that run
+            // (closed-loop clients, the next stage of a pipeline) can rejoin the next batch. It goes early once the
+            // rows the last coalesced batch answered are back, on top of those that were already waiting when it
+            // ended. Calls that waited in line for a busy shared worker need no delay: they gathered meanwhile.
+            since = _pending[0].Arrived;
+            bool companionsBack = _lastBatchRows > 1 && rows >= Math.Min(_maxRows, _lastBatchRows + _waitingAtRunEnd);
+            bool go = ((IBatchQueue)this).InLine || rows >= _maxRows || companionsBack;
+            readyAt = go ? now : Math.Max(since, _lastRunEnded) + _maxDelayTicks;
+            return true;
+        }
+    }
 
-            // Counted before any caller is woken: rows that arrive after this may be this batch's own callers back.
-            lock (_lock)
-            {
-                _pending.RemoveAll(p => p.Result.Task.IsCompleted);
-                _waitingAtRunEnd = PublishQueuedRows();
-            }
+    /// <inheritdoc/>
+    IBatchRun IBatchQueue.Take()
+    {
+        lock (_lock)
+        {
+            _runs++;
+            return new Run(this, Take());
+        }
+    }
 
-            for (int i = 0; i < batch.Count; i++)
-            {
-                outcomes[i].Deliver(batch[i]);
-            }
+    // Runs a taken batch and answers its callers.
+    private void RunTaken(List<Pending> batch)
+    {
+        var outcomes = Execute(batch);
 
-            lock (_lock)
-            {
-                _lastRunEnded = Stopwatch.GetTimestamp();
-            }
+        // Counted before any caller is woken: rows that arrive after this may be this batch's own callers back.
+        lock (_lock)
+        {
+            _pending.RemoveAll(p => p.Result.Task.IsCompleted);
+            _waitingAtRunEnd = QueuedRows();
+        }
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            outcomes[i].Deliver(batch[i]);
+        }
+
+        lock (_lock)
+        {
+            _lastRunEnded = Stopwatch.GetTimestamp();
         }
     }
 
@@ -230,13 +180,11 @@ public abstract class Coalescer<TCall, TResult>
 
         _pending.RemoveRange(0, i);
         _lastBatchRows = rows;
-        PublishQueuedRows();
         return batch;
     }
 
-    // Under the lock: the rows waiting, also published for the execution slots to read when they choose whom to
-    // serve next.
-    private int PublishQueuedRows()
+    // Under the lock: the rows waiting.
+    private int QueuedRows()
     {
         int rows = 0;
         foreach (var p in _pending)
@@ -244,7 +192,6 @@ public abstract class Coalescer<TCall, TResult>
             rows += p.Rows;
         }
 
-        Volatile.Write(ref _queuedRows, rows);
         return rows;
     }
 
@@ -301,6 +248,11 @@ public abstract class Coalescer<TCall, TResult>
                 p.Complete(Result!);
             }
         }
+    }
+
+    private sealed class Run(Coalescer<TCall, TResult> owner, List<Pending> batch) : IBatchRun
+    {
+        void IBatchRun.Run() => owner.RunTaken(batch);
     }
 
     private sealed class Pending(TCall call, int rows, long arrived)

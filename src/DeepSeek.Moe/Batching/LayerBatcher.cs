@@ -20,7 +20,7 @@ public sealed class LayerBatcher : Coalescer<LayerBatcher.Call, MoeOutput>
     /// <param name="engine">The engine (not owned).</param>
     /// <param name="options">Maximum rows and delay; <see cref="BatchingOptions.ConcurrentRuns"/> experts of a batch run at once.</param>
     public LayerBatcher(MoeEngine engine, BatchingOptions options)
-        : base(options, slots: null, "moe-layer-batcher")
+        : base(options, workers: null, "moe-layer-batcher")
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;

@@ -16,16 +16,16 @@ public sealed class MicroBatcher : Coalescer<MicroBatcher.Call, float[]>
     /// <param name="kernel">The kernel (not owned).</param>
     /// <param name="options">Maximum rows and delay.</param>
     public MicroBatcher(IExpertKernel kernel, BatchingOptions options)
-        : this(kernel, options, slots: null)
+        : this(kernel, options, workers: null)
     {
     }
 
-    /// <summary>Initializes a batcher whose runs take one of a set of execution slots shared with other batchers.</summary>
+    /// <summary>Initializes a batcher whose batches are run by workers shared with other batchers.</summary>
     /// <param name="kernel">The kernel (not owned).</param>
     /// <param name="options">Maximum rows and delay.</param>
-    /// <param name="slots">Execution slots shared by the batchers of one engine, or <see langword="null"/> for none.</param>
-    public MicroBatcher(IExpertKernel kernel, BatchingOptions options, ExecutionSlots? slots)
-        : base(options, slots, "moe-micro-batcher")
+    /// <param name="workers">Workers shared by the batchers of one engine, or <see langword="null"/> for a worker of its own.</param>
+    public MicroBatcher(IExpertKernel kernel, BatchingOptions options, BatchWorkers? workers)
+        : base(options, workers, "moe-micro-batcher")
     {
         ArgumentNullException.ThrowIfNull(kernel);
         _kernel = kernel;
