@@ -112,6 +112,7 @@ public abstract class Coalescer<TCall, TResult> : IBatchQueue
             rows = QueuedRows();
             if (rows == 0)
             {
+                ((IBatchQueue)this).InLine = false;
                 since = readyAt = 0;
                 return false;
             }
