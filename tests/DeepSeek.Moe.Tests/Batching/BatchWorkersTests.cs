@@ -60,6 +60,32 @@ public sealed class BatchWorkersTests
         Assert.Equal(160, batchers.Sum(b => b.Counts.Calls));
     }
 
+    [Fact]
+    public async Task FailingCall_FailsOnlyItsCaller_AndTheSharedWorkersGoOn()
+    {
+        var workers = new BatchWorkers(1);
+        var options = new BatchingOptions { MaxDelay = TimeSpan.FromMilliseconds(20) };
+        using var hold = new ManualResetEventSlim();
+        var order = new ConcurrentQueue<string>();
+        var holder = new MicroBatcher(new NamedKernel("holder", order, hold), options, workers);
+        var failing = new MicroBatcher(new NamedKernel("failing", order), options, workers);
+        var other = new MicroBatcher(new NamedKernel("other", order), options, workers);
+
+        var held = holder.RunAsync([1f], 1, CancellationToken.None);
+        WaitUntil(() => workers.Busy == 1);
+        var good = failing.RunAsync([2f], 1, CancellationToken.None);
+        var bad = failing.RunAsync([-1f], 1, CancellationToken.None);
+        var beside = other.RunAsync([3f], 1, CancellationToken.None);
+        hold.Set();
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Contains("-1", e.Message, StringComparison.Ordinal);
+        Assert.Equal(4f, Assert.Single(await good));
+        Assert.Equal(6f, Assert.Single(await beside));
+        Assert.Equal(2f, Assert.Single(await held));
+        Assert.Equal(8f, Assert.Single(await other.RunAsync([4f], 1, CancellationToken.None)));
+    }
+
     // One worker, held by a batch of a third batcher; a call of 1 row queues, then (after the given wait) one of 9
     // rows on another batcher; the worker is freed. Returns the order in which the two ran.
     private static string[] TurnsAfterSmallThenLargeWait(TimeSpan starvationLimit, TimeSpan smallWaitsFirstFor)
@@ -94,8 +120,8 @@ public sealed class BatchWorkersTests
         }
     }
 
-    // Width 1; doubles its input, records its name when it runs and how many of its runs overlap; optionally
-    // blocks until released.
+    // Width 1; doubles its input and throws on a row holding -1; records its name when it runs and how many of its
+    // runs overlap; optionally blocks until released.
     private sealed class NamedKernel(string name, ConcurrentQueue<string> order, ManualResetEventSlim? hold = null) : IExpertKernel
     {
         private int _running;
@@ -119,6 +145,12 @@ public sealed class BatchWorkersTests
 
             order.Enqueue(name);
             hold?.Wait(TimeSpan.FromSeconds(30));
+            if (x.Contains(-1f))
+            {
+                Interlocked.Decrement(ref _running);
+                throw new InvalidOperationException("row holds -1");
+            }
+
             Thread.Sleep(Sleep);
             for (int i = 0; i < rows; i++)
             {
