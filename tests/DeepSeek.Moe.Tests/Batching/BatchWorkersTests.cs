@@ -18,22 +18,14 @@ public sealed class BatchWorkersTests
     [Fact]
     public async Task CallsThatWaitedForABusyWorker_GoWithoutWaitingOutTheDelay()
     {
-        var workers = new BatchWorkers(1);
-        var options = new BatchingOptions { MaxDelay = TimeSpan.FromSeconds(1) };
-        using var hold = new ManualResetEventSlim();
-        var order = new ConcurrentQueue<string>();
-        var holder = new MicroBatcher(new NamedKernel("holder", order, hold), options, workers);
-        var waiter = new MicroBatcher(new NamedKernel("waiter", order), options, workers);
-
-        var first = holder.RunAsync([1f], 1, CancellationToken.None);
-        WaitUntil(() => workers.Busy == 1);
-        var second = waiter.RunAsync([2f], 1, CancellationToken.None);
+        // The holder's call waits out the 1 s delay (it finds the worker idle); the waiter's call arrives while the
+        // only worker is busy, so it goes as soon as that worker is free.
+        using var held = new HeldWorker(new BatchingOptions { MaxDelay = TimeSpan.FromSeconds(1) });
+        var second = held.Batcher("waiter").RunAsync([2f], 1, CancellationToken.None);
         var clock = Stopwatch.StartNew();
-        hold.Set();
-        await Task.WhenAll(first, second);
+        held.Release();
+        await Task.WhenAll(held.Held, second);
 
-        // The holder's call waited out the 1 s delay (it found an idle worker); the waiter's call arrived while the
-        // only worker was busy, so it went as soon as that worker was free.
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"the waiting call took {clock.Elapsed.TotalMilliseconds:F0} ms after the worker was free");
         Assert.Equal(4f, Assert.Single(await second));
     }
@@ -63,26 +55,19 @@ public sealed class BatchWorkersTests
     [Fact]
     public async Task FailingCall_FailsOnlyItsCaller_AndTheSharedWorkersGoOn()
     {
-        var workers = new BatchWorkers(1);
-        var options = new BatchingOptions { MaxDelay = TimeSpan.FromMilliseconds(20) };
-        using var hold = new ManualResetEventSlim();
-        var order = new ConcurrentQueue<string>();
-        var holder = new MicroBatcher(new NamedKernel("holder", order, hold), options, workers);
-        var failing = new MicroBatcher(new NamedKernel("failing", order), options, workers);
-        var other = new MicroBatcher(new NamedKernel("other", order), options, workers);
-
-        var held = holder.RunAsync([1f], 1, CancellationToken.None);
-        WaitUntil(() => workers.Busy == 1);
+        using var held = new HeldWorker(new BatchingOptions { MaxDelay = TimeSpan.FromMilliseconds(20) });
+        var failing = held.Batcher("failing");
+        var other = held.Batcher("other");
         var good = failing.RunAsync([2f], 1, CancellationToken.None);
         var bad = failing.RunAsync([-1f], 1, CancellationToken.None);
         var beside = other.RunAsync([3f], 1, CancellationToken.None);
-        hold.Set();
+        held.Release();
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
         Assert.Contains("-1", e.Message, StringComparison.Ordinal);
         Assert.Equal(4f, Assert.Single(await good));
         Assert.Equal(6f, Assert.Single(await beside));
-        Assert.Equal(2f, Assert.Single(await held));
+        Assert.Equal(2f, Assert.Single(await held.Held));
         Assert.Equal(8f, Assert.Single(await other.RunAsync([4f], 1, CancellationToken.None)));
     }
 
@@ -90,24 +75,15 @@ public sealed class BatchWorkersTests
     // rows on another batcher; the worker is freed. Returns the order in which the two ran.
     private static string[] TurnsAfterSmallThenLargeWait(TimeSpan starvationLimit, TimeSpan smallWaitsFirstFor)
     {
-        var workers = new BatchWorkers(1, starvationLimit);
-        var options = new BatchingOptions { MaxDelay = TimeSpan.Zero };
-        using var hold = new ManualResetEventSlim();
-        var order = new ConcurrentQueue<string>();
-        var holder = new MicroBatcher(new NamedKernel("holder", order, hold), options, workers);
-        var small = new MicroBatcher(new NamedKernel("small", order), options, workers);
-        var large = new MicroBatcher(new NamedKernel("large", order), options, workers);
-
-        var held = holder.RunAsync([0f], 1, CancellationToken.None);
-        WaitUntil(() => workers.Busy == 1);
-        var smallCall = small.RunAsync([1f], 1, CancellationToken.None);
+        using var held = new HeldWorker(new BatchingOptions { MaxDelay = TimeSpan.Zero }, starvationLimit);
+        var smallCall = held.Batcher("small").RunAsync([1f], 1, CancellationToken.None);
         Thread.Sleep(smallWaitsFirstFor);
-        var largeCall = large.RunAsync(new float[9], 9, CancellationToken.None);
+        var largeCall = held.Batcher("large").RunAsync(new float[9], 9, CancellationToken.None);
 
-        hold.Set();
+        held.Release();
 
-        Assert.True(Task.WaitAll([held, smallCall, largeCall], TimeSpan.FromSeconds(10)));
-        return [.. order.Where(name => name != "holder")];
+        Assert.True(Task.WaitAll([held.Held, smallCall, largeCall], TimeSpan.FromSeconds(10)));
+        return [.. held.Order.Where(name => name != "holder")];
     }
 
     private static void WaitUntil(Func<bool> condition)
@@ -118,6 +94,33 @@ public sealed class BatchWorkersTests
             Assert.True(DateTime.UtcNow < deadline, "timed out");
             Thread.Sleep(1);
         }
+    }
+
+    // One worker, busy with a call of a "holder" batcher until released; more batchers on the same worker.
+    private sealed class HeldWorker : IDisposable
+    {
+        private readonly ManualResetEventSlim _hold = new();
+        private readonly BatchingOptions _options;
+
+        public HeldWorker(BatchingOptions options, TimeSpan? starvationLimit = null)
+        {
+            _options = options;
+            Workers = starvationLimit is { } limit ? new BatchWorkers(1, limit) : new BatchWorkers(1);
+            Held = new MicroBatcher(new NamedKernel("holder", Order, _hold), options, Workers).RunAsync([1f], 1, CancellationToken.None);
+            WaitUntil(() => Workers.Busy == 1);
+        }
+
+        public BatchWorkers Workers { get; }
+
+        public ConcurrentQueue<string> Order { get; } = new();
+
+        public Task<float[]> Held { get; }
+
+        public MicroBatcher Batcher(string name) => new(new NamedKernel(name, Order), _options, Workers);
+
+        public void Release() => _hold.Set();
+
+        public void Dispose() => _hold.Dispose();
     }
 
     // Width 1; doubles its input and throws on a row holding -1; records its name when it runs and how many of its
