@@ -108,8 +108,7 @@ public abstract class Coalescer<TCall, TResult> : IBatchQueue
     {
         lock (_lock)
         {
-            _pending.RemoveAll(p => p.Result.Task.IsCompleted);
-            rows = QueuedRows();
+            rows = LiveRows();
             if (rows == 0)
             {
                 ((IBatchQueue)this).InLine = false;
@@ -148,8 +147,7 @@ public abstract class Coalescer<TCall, TResult> : IBatchQueue
         // Counted before any caller is woken: rows that arrive after this may be this batch's own callers back.
         lock (_lock)
         {
-            _pending.RemoveAll(p => p.Result.Task.IsCompleted);
-            _waitingAtRunEnd = QueuedRows();
+            _waitingAtRunEnd = LiveRows();
         }
 
         for (int i = 0; i < batch.Count; i++)
@@ -184,9 +182,10 @@ public abstract class Coalescer<TCall, TResult> : IBatchQueue
         return batch;
     }
 
-    // Under the lock: the rows waiting.
-    private int QueuedRows()
+    // Under the lock: drops the calls cancelled while they waited and returns the rows of those still waiting.
+    private int LiveRows()
     {
+        _pending.RemoveAll(p => p.Result.Task.IsCompleted);
         int rows = 0;
         foreach (var p in _pending)
         {
