@@ -201,15 +201,17 @@ void layernorm_rows_impl(const float* x, const float* gamma, const float* beta, 
         int64_t i = 0;
         const auto misalign = reinterpret_cast<uintptr_t>(yr) & 63u;
         const bool st = stream && misalign % sizeof(float) == 0;
+        // m <= kW elements from `at` with an ordinary (masked) store: the head before the output's first 64-byte
+        // boundary, and the tail.
+        const auto partial = [&](int64_t at, int64_t m) {
+            vstore_n(yr + at,
+                     normalize<Gelu>(vload_n(xr + at, m, 0.0f), vm, vr, vload_n(gamma + at, m, 0.0f),
+                                     vload_n(beta + at, m, 0.0f)),
+                     m);
+        };
         if (st && misalign != 0) {
             const int64_t head = std::min<int64_t>(cols, static_cast<int64_t>((64u - misalign) / sizeof(float)));
-            for (; i < head; i += kW) {
-                const int64_t m = std::min<int64_t>(kW, head - i);
-                vstore_n(yr + i,
-                         normalize<Gelu>(vload_n(xr + i, m, 0.0f), vm, vr, vload_n(gamma + i, m, 0.0f),
-                                         vload_n(beta + i, m, 0.0f)),
-                         m);
-            }
+            for (; i < head; i += kW) partial(i, std::min<int64_t>(kW, head - i));
             i = head;
         }
         // The next row's statistics, summed a chunk at a time inside this row's loop (up to `summed`).
@@ -243,13 +245,7 @@ void layernorm_rows_impl(const float* x, const float* gamma, const float* beta, 
             else
                 vstore(yr + i, v);
         }
-        if (i < cols) {
-            const int64_t m = cols - i;
-            vstore_n(yr + i,
-                     normalize<Gelu>(vload_n(xr + i, m, 0.0f), vm, vr, vload_n(gamma + i, m, 0.0f),
-                                     vload_n(beta + i, m, 0.0f)),
-                     m);
-        }
+        if (i < cols) partial(i, cols - i);
         if (next != nullptr) {
             if constexpr (kPipelined)
                 ahead.finish(next, summed, cols, eps, mean, rstd);
