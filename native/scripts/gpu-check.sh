@@ -64,6 +64,17 @@ if [ -x "$build/dsm_cuda_device_bench" ]; then
     cat "$build/bench_cuda_device.txt" >> "$log"
 fi
 
+dotnet_pack="${DSM_DOTNET_PACK:-$root/../artifacts/gpu-dotnet.tar.xz}"
+dotnet_line="not run (no packed CLI at $dotnet_pack; see native/scripts/dotnet-pack.sh)"
+if [ -f "$dotnet_pack" ]; then
+    step "C# native-cuda backend through the packed CLI"
+    "$root/scripts/gpu-dotnet-check.sh" "$dotnet_pack" "$build/libdeepseek_moe_cuda.so" > "$build/dotnet_check.txt" 2>&1
+    cat "$build/dotnet_check.txt" >> "$log"
+    dotnet_line="$(grep -E '^dotnet-check:' "$build/dotnet_check.txt" | tail -n 1)"
+    dotnet_line="${dotnet_line:-dotnet-check: FAILED (no closing line; see $build/dotnet_check.txt)}"
+    [[ "$dotnet_line" == "dotnet-check: passed"* ]] || ctest_rc=1
+fi
+
 echo
 echo "================ gpu-check summary ================"
 echo "build:      $build"
@@ -77,5 +88,7 @@ if [ -f "$build/bench_cuda_device.txt" ]; then
     echo "bench_cuda_device:"
     sed 's/^/  /' "$build/bench_cuda_device.txt"
 fi
+echo "C# backend: $dotnet_line"
+[ -f "$build/dotnet_check.txt" ] && grep -E 'vs onnx-cpu|^throughput' "$build/dotnet_check.txt" | sed 's/^/  /'
 echo "full log:   $log"
 exit "$ctest_rc"
