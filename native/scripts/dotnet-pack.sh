@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Packs the deepseek CLI, self-contained (the .NET runtime inside), into one archive for a GPU machine that has
 # no .NET: native/scripts/gpu-dotnet-check.sh unpacks it there and runs the C# native-cuda backend.
-# Usage: native/scripts/dotnet-pack.sh [archive]   (default: artifacts/gpu-dotnet.tar.xz, about 45 MiB; ~2 min)
+# Usage: native/scripts/dotnet-pack.sh [archive]   (default: artifacts/gpu/dotnet.tar.xz, about 45 MiB; ~1 min)
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-archive="${1:-$repo/artifacts/gpu-dotnet.tar.xz}"
+archive="${1:-$repo/artifacts/gpu/dotnet.tar.xz}"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 

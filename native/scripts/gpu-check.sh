@@ -26,7 +26,11 @@ fi
 command -v nvcc > /dev/null || fail "nvcc not found: install the CUDA toolkit or put it on PATH"
 nvcc --version | tail -n 1 | tee -a "$log"
 
-# Where GoogleTest / Google Benchmark are not installed, their source trees may be named instead.
+# Where GoogleTest / Google Benchmark are not installed, their source trees may be named instead; those staged
+# by native/scripts/gpu-stage.sh in artifacts/gpu/ are used by default.
+staged="$root/../artifacts/gpu"
+[ -z "${DSM_GTEST_SOURCE_DIR:-}" ] && [ -d "$staged/googletest" ] && DSM_GTEST_SOURCE_DIR="$staged/googletest"
+[ -z "${DSM_BENCHMARK_SOURCE_DIR:-}" ] && [ -d "$staged/benchmark" ] && DSM_BENCHMARK_SOURCE_DIR="$staged/benchmark"
 deps=()
 [ -n "${DSM_GTEST_SOURCE_DIR:-}" ] && deps+=("-DDSM_GTEST_SOURCE_DIR=$DSM_GTEST_SOURCE_DIR")
 [ -n "${DSM_BENCHMARK_SOURCE_DIR:-}" ] && deps+=("-DDSM_BENCHMARK_SOURCE_DIR=$DSM_BENCHMARK_SOURCE_DIR")
@@ -64,7 +68,7 @@ if [ -x "$build/dsm_cuda_device_bench" ]; then
     cat "$build/bench_cuda_device.txt" >> "$log"
 fi
 
-dotnet_pack="${DSM_DOTNET_PACK:-$root/../artifacts/gpu-dotnet.tar.xz}"
+dotnet_pack="${DSM_DOTNET_PACK:-$staged/dotnet.tar.xz}"
 dotnet_line="not run (no packed CLI at $dotnet_pack; see native/scripts/dotnet-pack.sh)"
 if [ -f "$dotnet_pack" ]; then
     step "C# native-cuda backend through the packed CLI"

@@ -20,6 +20,8 @@ fail() { echo "dotnet-check: FAILED ($*)"; exit 1; }
 command -v python3 > /dev/null || fail "python3 is needed to write the input and compare the outputs"
 tar -C "$work" -xJf "$archive" || fail "could not unpack $archive"
 cli="$work/deepseek/deepseek"
+# A bare machine may lack ICU, without which .NET does not start; the check needs no culture data.
+ldconfig -p 2>/dev/null | grep -q libicuuc || export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1
 [ -x "$cli" ] || fail "the archive holds no deepseek executable"
 if [ "$backend" = native-cuda ]; then
     [ -f "$cuda_lib" ] || fail "native-cuda needs the built libdeepseek_moe_cuda.so as the second argument"
