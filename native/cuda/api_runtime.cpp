@@ -33,4 +33,6 @@ DSM_API int32_t dsm_set_num_threads(int32_t threads) {
     return dsm::guard(__func__, [&] { dsm::require_range(threads, 0, 1024, "threads"); });
 }
 
+DSM_API int32_t dsm_get_num_threads(void) { return 1; }
+
 }  // extern "C"

@@ -25,7 +25,7 @@
 extern "C" {
 #endif
 
-#define DSM_ABI_VERSION 1
+#define DSM_ABI_VERSION 2
 
 typedef enum dsm_status {
     DSM_OK = 0,
@@ -53,8 +53,13 @@ DSM_API int32_t dsm_cpu_features(void);
 /* Which kernel family runs: 0 = detect (default), 1 = force scalar, 2 = force AVX2/FMA (fails if unsupported). */
 DSM_API int32_t dsm_set_kernel_path(int32_t path);
 
-/* Threads used by the kernels; 0 = one per hardware thread (default). */
+/* Threads used by the kernels, process-wide; 0 = one per CPU this process may use (default): the CPUs of its
+   affinity mask, capped by its cgroup's CPU quota (a container's CPU limit), as .NET counts processors. */
 DSM_API int32_t dsm_set_num_threads(int32_t threads);
+
+/* The threads the kernels use now (what 0 resolved to, after dsm_set_num_threads(0) or by default). The CUDA
+   library, whose host side runs each call on the calling thread, returns 1. (Since ABI version 2.) */
+DSM_API int32_t dsm_get_num_threads(void);
 
 /* y = GeLU_erf((x - mean) / sqrt(var + eps) * gamma + beta) per row, population variance, fused: one pass
    over the row after the statistics. In place allowed (y == x). rows may be 0. */

@@ -24,4 +24,6 @@ DSM_API int32_t dsm_set_num_threads(int32_t threads) {
     });
 }
 
+DSM_API int32_t dsm_get_num_threads(void) { return dsm::ThreadPool::instance().threads(); }
+
 }  // extern "C"

@@ -1,14 +1,11 @@
 #include "thread_pool.h"
 
+#include "cpu_count.h"
+
 namespace dsm {
 
 namespace {
 thread_local bool t_in_task = false;
-
-int32_t hardware_threads() {
-    const unsigned n = std::thread::hardware_concurrency();
-    return n == 0 ? 1 : static_cast<int32_t>(n);
-}
 }  // namespace
 
 ThreadPool& ThreadPool::instance() {
@@ -16,12 +13,12 @@ ThreadPool& ThreadPool::instance() {
     return pool;
 }
 
-ThreadPool::ThreadPool() { start_workers(hardware_threads()); }
+ThreadPool::ThreadPool() { start_workers(usable_cpus()); }
 
 ThreadPool::~ThreadPool() { stop_workers(); }
 
 void ThreadPool::set_threads(int32_t threads) {
-    const int32_t n = threads == 0 ? hardware_threads() : threads;
+    const int32_t n = threads == 0 ? usable_cpus() : threads;
     std::lock_guard<std::mutex> job(job_mutex_);
     if (n == threads_.load() && static_cast<int32_t>(workers_.size()) == n - 1) return;
     stop_workers();

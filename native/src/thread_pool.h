@@ -22,7 +22,7 @@ public:
     ThreadPool& operator=(const ThreadPool&) = delete;
     ~ThreadPool();
 
-    // Total threads including the caller; 0 = one per hardware thread.
+    // Total threads including the caller; 0 = one per CPU this process may use (usable_cpus).
     void set_threads(int32_t threads);
     int32_t threads() const { return threads_.load(std::memory_order_relaxed); }
 

@@ -12,7 +12,7 @@ internal static class NativeLibraryResolver
 {
     public const string CpuLibrary = "deepseek_moe";
     public const string CudaLibrary = "deepseek_moe_cuda";
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     private static int s_registered;
 

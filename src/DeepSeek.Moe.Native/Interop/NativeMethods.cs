@@ -22,6 +22,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "dsm_set_num_threads")]
     public static partial int SetNumThreads(int threads);
 
+    [LibraryImport(Library, EntryPoint = "dsm_get_num_threads")]
+    public static partial int GetNumThreads();
+
     [LibraryImport(Library, EntryPoint = "dsm_layernorm_gelu_f32")]
     public static partial int LayerNormGelu(float* x, float* gamma, float* beta, float* y, long rows, long cols, float eps);
 

@@ -9,8 +9,6 @@ namespace DeepSeek.Moe.Native.Kernels;
 /// </summary>
 public static unsafe class NativeKernels
 {
-    private static int s_threads;
-
     private static DsmLibrary Library => DsmLibrary.Cpu;
 
     /// <summary>Fused <c>y = GeLU_erf(LayerNorm(x) * gamma + beta)</c> per row (population variance); <paramref name="y"/> may be <paramref name="x"/>.</summary>
@@ -112,26 +110,17 @@ public static unsafe class NativeKernels
         }
     }
 
-    /// <summary>Gets the threads the CPU kernels use, process-wide, as last set through <see cref="SetNumThreads"/>.</summary>
-    /// <value>The count; one per processor until set.</value>
-    public static int Threads
-    {
-        get
-        {
-            int threads = Volatile.Read(ref s_threads);
-            return threads > 0 ? threads : Environment.ProcessorCount;
-        }
-    }
+    /// <summary>Gets the threads the CPU kernels use now, process-wide, as the library reports them.</summary>
+    /// <value>The count last set, or for 0 (the default) one per CPU this process may use: its affinity mask, capped by its container's CPU quota.</value>
+    /// <exception cref="NativeLibraryLoadException">The library is missing or of another ABI version.</exception>
+    public static int Threads => NativeMethods.GetNumThreads();
 
     /// <summary>Sets the threads the kernels use, process-wide.</summary>
-    /// <param name="threads">The thread count; 0 means one per hardware thread (the default).</param>
+    /// <param name="threads">The thread count; 0 means one per CPU this process may use (the default).</param>
     /// <exception cref="NativeException">The library rejected the count (for example a negative one).</exception>
     /// <exception cref="NativeLibraryLoadException">The library is missing or of another ABI version.</exception>
-    public static void SetNumThreads(int threads)
-    {
+    public static void SetNumThreads(int threads) =>
         Library.ThrowIfFailed(NativeMethods.SetNumThreads(threads), "dsm_set_num_threads");
-        Volatile.Write(ref s_threads, threads);
-    }
 
     /// <summary>Chooses the kernel family, process-wide.</summary>
     /// <param name="path">The family; <see cref="NativeKernelPath.Detect"/> is the default.</param>
