@@ -20,7 +20,11 @@ public sealed class ExpertRuntimeOptions
     [Range(0, 63)]
     public int DeviceId { get; set; }
 
-    /// <summary>Gets or sets the intra-op threads of each session; 0 lets ONNX Runtime use every core. <value>Defaults to 0.</value></summary>
+    /// <summary>
+    /// Gets or sets the intra-op threads of each session; 0 lets ONNX Runtime choose (one per physical core), except
+    /// that a process allowed fewer CPUs than the machine has (a container's CPU limit, an affinity mask) gives each
+    /// session one per CPU it may use. <value>Defaults to 0.</value>
+    /// </summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
 

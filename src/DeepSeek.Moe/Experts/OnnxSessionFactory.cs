@@ -91,7 +91,7 @@ public sealed class OnnxSessionFactory
                 "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
                 _ => throw new ArgumentException($"Unknown graph optimization level '{_options.GraphOptimization}'; expected none, basic, extended or all."),
             },
-            IntraOpNumThreads = _options.IntraOpThreads,
+            IntraOpNumThreads = IntraOpThreads.For(_options.IntraOpThreads),
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
 
